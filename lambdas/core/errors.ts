@@ -1,0 +1,64 @@
+/**
+ * Domain errors. Each maps to exactly one HTTP status in the handlers' error table;
+ * core never knows about HTTP, only about what went wrong.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly kind:
+    | 'authentication'
+    | 'permission'
+    | 'not-found'
+    | 'validation'
+    | 'bad-request'
+    | 'conflict'
+    | 'unavailable';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** No, unknown, expired or malformed credentials. */
+export class AuthenticationError extends DomainError {
+  readonly kind = 'authentication';
+}
+
+/** The caller is known but may not do this. */
+export class PermissionDeniedError extends DomainError {
+  readonly kind = 'permission';
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not-found';
+}
+
+/** Field-keyed problems with the request body, reported the way Nautobot reports them. */
+export class ValidationError extends DomainError {
+  readonly kind = 'validation';
+  constructor(readonly fields: Record<string, unknown>) {
+    super('Invalid input.');
+  }
+}
+
+/** A request-level problem that is not tied to one field (bad cursor, bad query value, bad JSON). */
+export class BadRequestError extends DomainError {
+  readonly kind = 'bad-request';
+}
+
+/** The request conflicts with the current state (duplicate name, decision already taken). */
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+}
+
+/** A dependency (the workflow service, the scheduler) refused or failed; the request changed nothing. */
+export class ServiceUnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+}
+
+/** A conditional write lost against the state it expected; callers decide what that means. */
+export class StaleStateError extends Error {
+  constructor(message = 'The item was not in the expected state.') {
+    super(message);
+    this.name = 'StaleStateError';
+  }
+}

@@ -1,0 +1,35 @@
+import { NotFoundError, PermissionDeniedError } from './errors';
+import type { JobResult, JobResultFilter } from './job-results';
+import type { Page, PageRequest } from './pagination';
+import { hasAnyPermission, hasPermission, type Principal } from './permissions';
+import type { JobResultStore } from './ports';
+
+const NO_VIEW = 'You do not have permission to perform this action.';
+
+/**
+ * Results of jobs the caller may view. Callers limited to some jobs by a glob may get pages
+ * shorter than the limit: the store cannot evaluate globs, so the rest are dropped here.
+ */
+export async function listJobResults(
+  results: JobResultStore,
+  principal: Principal,
+  filter: JobResultFilter,
+  page: PageRequest,
+): Promise<Page<JobResult>> {
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
+  if (filter.job !== undefined && !hasPermission(principal, 'view', filter.job)) return { items: [] };
+  const found = await results.list(filter, page);
+  return { ...found, items: found.items.filter((result) => hasPermission(principal, 'view', result.job)) };
+}
+
+export async function getJobResult(
+  results: JobResultStore,
+  principal: Principal,
+  id: string,
+): Promise<JobResult> {
+  const result = await results.get(id);
+  if (!result || !hasPermission(principal, 'view', result.job)) {
+    throw new NotFoundError('No JobResult matches the given query.');
+  }
+  return result;
+}

@@ -1,0 +1,113 @@
+/**
+ * The ports core depends on. Adapters (DynamoDB, Step Functions, EventBridge Scheduler, and the
+ * local emulators) implement them; use cases receive them as arguments and never construct them.
+ */
+import type { JobResult, JobResultFilter, JobResultStatus } from './job-results';
+import type { JobOutput, LogLine } from './jobs';
+import type { Page, PageRequest } from './pagination';
+import type { ClaimOutcome, ScheduledJob, ScheduledJobFilter } from './scheduled-jobs';
+import type { Token, User } from './users';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}
+
+export interface JobResultStore {
+  /** Fails with ConflictError if the id is taken. */
+  create(result: JobResult): Promise<void>;
+  get(id: string): Promise<JobResult | undefined>;
+  list(filter: JobResultFilter, page: PageRequest): Promise<Page<JobResult>>;
+  /**
+   * PENDING → STARTED for the given execution. Repeating it for the same execution is a no-op;
+   * anything else throws StaleStateError.
+   */
+  markStarted(id: string, execution: string, at: string): Promise<JobResult>;
+  /** Appends while the result is STARTED; lines past MAX_LOG_LINES are dropped with one notice. */
+  appendLogs(id: string, lines: readonly LogLine[]): Promise<void>;
+  /**
+   * PENDING or STARTED → a finished status. Repeating the same outcome is a no-op; finishing an
+   * already finished result differently throws StaleStateError.
+   */
+  finish(id: string, outcome: RunOutcome, at: string): Promise<JobResult>;
+  /** Results in PENDING or STARTED, oldest first (used to reconcile runs a restart interrupted). */
+  listUnfinished(page: PageRequest): Promise<Page<JobResult>>;
+}
+
+export type RunOutcome =
+  | { readonly status: Extract<JobResultStatus, 'SUCCESS'>; readonly output?: JobOutput | undefined }
+  | {
+      readonly status: Extract<JobResultStatus, 'FAILURE' | 'REVOKED'>;
+      readonly error: string;
+      readonly output?: JobOutput | undefined;
+    };
+
+export interface UserStore {
+  /** Fails with ConflictError if the username is taken. */
+  create(user: User): Promise<void>;
+  get(username: string): Promise<User | undefined>;
+  list(page: PageRequest): Promise<Page<User>>;
+}
+
+export interface TokenStore {
+  create(token: Token): Promise<void>;
+  findByKeyHash(keyHash: string): Promise<Token | undefined>;
+  /** All tokens, or one user's, newest first. */
+  list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>>;
+}
+
+/** What a run workflow execution needs; sensitive `data` travels here and is never stored. */
+export interface RunRequest {
+  readonly jobResultId: string;
+  readonly job: string;
+  readonly data: Record<string, unknown>;
+  readonly timeLimitSeconds: number;
+}
+
+export interface WorkflowStarter {
+  /**
+   * Starts the run workflow, named after the job result so that repeating a start is idempotent.
+   * Returns the execution's identifier (an ARN when deployed).
+   */
+  startRun(request: RunRequest): Promise<string>;
+}
+
+export interface ScheduledJobStore {
+  /**
+   * Fails with ConflictError if the name is taken. Names are unique across scheduled jobs
+   * (a reservation keyed by name, released by delete).
+   */
+  create(job: ScheduledJob): Promise<void>;
+  get(id: string): Promise<ScheduledJob | undefined>;
+  list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>>;
+  /** Sets `enabled`; throws NotFoundError if the scheduled job does not exist. */
+  setEnabled(id: string, enabled: boolean): Promise<ScheduledJob>;
+  /** Removes the scheduled job and frees its name; undefined if it was already gone. */
+  delete(id: string): Promise<ScheduledJob | undefined>;
+  /**
+   * Claims one occurrence for an execution in a single conditional write that also requires the
+   * scheduled job to exist and be runnable, and forgets the claims listed in `forget`.
+   */
+  claimOccurrence(
+    id: string,
+    occurrence: string,
+    execution: string,
+    forget: readonly string[],
+  ): Promise<ClaimOutcome>;
+  /**
+   * Counts the run of a claimed occurrence once: increments `totalRunCount` and sets `lastRunAt`
+   * unless that claim is already counted (or forgotten). Missing scheduled jobs are ignored.
+   */
+  countRun(id: string, occurrence: string, at: string): Promise<void>;
+}
+
+/** EventBridge Scheduler, or its local emulator: one schedule per runnable scheduled job. */
+export interface ScheduleGateway {
+  /** Creates or replaces the job's schedule so it matches the job (expression, zone, enabled state). */
+  put(job: ScheduledJob): Promise<void>;
+  /** Deletes the job's schedule; one that is already gone is fine. */
+  delete(scheduledJobId: string): Promise<void>;
+}

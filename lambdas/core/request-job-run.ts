@@ -1,0 +1,142 @@
+/**
+ * POST /api/extras/jobs/{job}/run/: run now, or keep a scheduled job for later or recurring runs,
+ * or queue the request for approval. Nothing that requires approval is started or scheduled here.
+ */
+import { ConflictError, ServiceUnavailableError, ValidationError } from './errors';
+import type { JobResult } from './job-results';
+import type { JobDefinition } from './jobs';
+import type { Principal } from './permissions';
+import type { ScheduledJobStore, ScheduleGateway } from './ports';
+import { authorizeRun, type RunJobDeps, startImmediateRun, validateJobData } from './run-job';
+import type { ScheduledJob } from './scheduled-jobs';
+import { type Schedule, toSchedulerInput, validateScheduleRequest } from './schedules';
+
+export interface RequestJobRunDeps extends RunJobDeps {
+  readonly scheduledJobs: ScheduledJobStore;
+  readonly schedules: ScheduleGateway;
+}
+
+export interface JobRunRequest {
+  readonly data?: unknown;
+  /** Nautobot's schedule object; absent means "immediately". */
+  readonly schedule?: unknown;
+  readonly dryrun?: boolean | undefined;
+}
+
+export interface JobRunResponse {
+  readonly scheduledJob: ScheduledJob | null;
+  readonly jobResult: JobResult | null;
+}
+
+export const SENSITIVE_SCHEDULE_MESSAGE = 'Unable to schedule job: Job may have sensitive input variables';
+
+export async function requestJobRun(
+  deps: RequestJobRunDeps,
+  principal: Principal,
+  path: string,
+  request: JobRunRequest,
+): Promise<JobRunResponse> {
+  const job = authorizeRun(deps.catalogue, principal, path);
+  const now = deps.clock.now();
+  const errors: Record<string, unknown> = {};
+
+  let data: Record<string, unknown> = {};
+  try {
+    data = validateJobData(job, request.data);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    Object.assign(errors, error.fields);
+  }
+
+  const validated =
+    request.schedule === undefined || request.schedule === null
+      ? ({ ok: true, schedule: immediately(now) } as const)
+      : validateScheduleRequest(request.schedule, now);
+  if (!validated.ok) Object.assign(errors, validated.errors);
+  const schedule = validated.ok ? validated.schedule : undefined;
+
+  const dryrun = request.dryrun ?? false;
+  if (dryrun && !job.supportsDryrun) errors.dryrun = ['This job does not support dry runs.'];
+  if (dryrun && schedule !== undefined && schedule.interval !== 'immediately') {
+    errors.dryrun = [
+      ...((errors.dryrun as string[] | undefined) ?? []),
+      'A dry run runs now; it cannot be scheduled.',
+    ];
+  }
+  if (schedule !== undefined && schedule.interval !== 'immediately' && job.hasSensitiveVariables) {
+    errors.schedule = { interval: [SENSITIVE_SCHEDULE_MESSAGE] };
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  if (schedule === undefined) throw new Error('unreachable: a valid request has a schedule');
+
+  // A dry run changes nothing, so it needs no approval; anything else that needs one waits for it.
+  if (schedule.interval === 'immediately' && (dryrun || !job.approvalRequired)) {
+    return { scheduledJob: null, jobResult: await startImmediateRun(deps, principal, job, data, { dryrun }) };
+  }
+  return { scheduledJob: await createScheduledJob(deps, principal, job, data, schedule), jobResult: null };
+}
+
+function immediately(now: Date): Schedule {
+  return { name: undefined, interval: 'immediately', startTime: now, crontab: undefined, timeZone: 'UTC' };
+}
+
+async function createScheduledJob(
+  deps: RequestJobRunDeps,
+  principal: Principal,
+  job: JobDefinition,
+  data: Record<string, unknown>,
+  schedule: Schedule,
+): Promise<ScheduledJob> {
+  const now = deps.clock.now();
+  const scheduler = schedule.interval === 'immediately' ? undefined : toSchedulerInput(schedule);
+  const scheduledJob: ScheduledJob = {
+    id: deps.ids.newId(),
+    name: schedule.name ?? `${job.name} requested by ${principal.username} at ${now.toISOString()}`,
+    job: job.path,
+    interval: schedule.interval,
+    startTime: schedule.startTime?.toISOString(),
+    timeZone: schedule.timeZone,
+    crontab: schedule.crontab,
+    oneOff: schedule.interval === 'immediately' || schedule.interval === 'future',
+    enabled: true,
+    user: principal.username,
+    data,
+    totalRunCount: 0,
+    dateCreated: now.toISOString(),
+    approvalRequired: job.approvalRequired,
+    schedule: scheduler && {
+      expression: scheduler.scheduleExpression,
+      timeZone: scheduler.scheduleExpressionTimezone,
+      startDate: scheduler.startDate?.toISOString(),
+      actionAfterCompletion: scheduler.actionAfterCompletion,
+    },
+    claims: {},
+  };
+  try {
+    await deps.scheduledJobs.create(scheduledJob);
+  } catch (error) {
+    if (error instanceof ConflictError)
+      throw new ValidationError({ name: ['A scheduled job with this name already exists.'] });
+    throw error;
+  }
+  if (!scheduledJob.approvalRequired) await handToScheduler(deps, scheduledJob);
+  return scheduledJob;
+}
+
+/**
+ * The database is written first, so the workflow's guard always finds what the scheduler fires.
+ * If the scheduler refuses, the scheduled job is removed again and the caller told to retry.
+ */
+async function handToScheduler(deps: RequestJobRunDeps, scheduledJob: ScheduledJob): Promise<void> {
+  try {
+    await deps.schedules.put(scheduledJob);
+  } catch (cause) {
+    await deps.scheduledJobs.delete(scheduledJob.id);
+    throw new ServiceUnavailableError(
+      'The scheduler did not accept the schedule. Nothing was saved; try again later.',
+      {
+        cause,
+      },
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import type { z } from 'zod';
+import { PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
+import { getJob } from './job-catalogue-queries';
+import type { JobResult } from './job-results';
+import type { JobCatalogue, JobDefinition } from './jobs';
+import { hasPermission, type Principal } from './permissions';
+import type { Clock, IdGenerator, JobResultStore, WorkflowStarter } from './ports';
+
+export interface RunJobDeps {
+  readonly catalogue: JobCatalogue;
+  readonly results: JobResultStore;
+  readonly workflow: WorkflowStarter;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
+/** Checks that the caller may run the job and that it may run at all; the order matches Nautobot. */
+export function authorizeRun(catalogue: JobCatalogue, principal: Principal, path: string): JobDefinition {
+  const job = getJob(catalogue, principal, path);
+  if (!hasPermission(principal, 'run', job.path)) {
+    throw new PermissionDeniedError('This user does not have permission to run jobs.');
+  }
+  if (!job.enabled) throw new PermissionDeniedError('This job is not enabled to be run.');
+  return job;
+}
+
+/** Validates `data` against the job's variables; errors are keyed by variable under `data`. */
+export function validateJobData(job: JobDefinition, data: unknown): Record<string, unknown> {
+  const parsed = job.variables.safeParse(data ?? {});
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  throw new ValidationError({ data: fieldErrors(parsed.error) });
+}
+
+function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length === 0 ? 'non_field_errors' : issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const unknownKey of issue.keys) {
+        fields[unknownKey] = [...(fields[unknownKey] ?? []), 'This job has no such variable.'];
+      }
+      continue;
+    }
+    fields[key] = [...(fields[key] ?? []), issue.message];
+  }
+  return fields;
+}
+
+/**
+ * Starts an immediate run of an already authorized and validated job: records a PENDING result,
+ * then starts the workflow named after it. If the start fails, the result is marked FAILURE so
+ * that nothing is left pending forever, and the caller is told the service is unavailable.
+ */
+export async function startImmediateRun(
+  deps: RunJobDeps,
+  principal: Principal,
+  job: JobDefinition,
+  data: Record<string, unknown>,
+  options: { readonly dryrun: boolean; readonly scheduledJob?: string | undefined } = { dryrun: false },
+): Promise<JobResult> {
+  const result: JobResult = {
+    id: deps.ids.newId(),
+    job: job.path,
+    name: job.name,
+    status: 'PENDING',
+    user: principal.username,
+    dryrun: options.dryrun,
+    data: job.hasSensitiveVariables ? undefined : data,
+    scheduledJob: options.scheduledJob,
+    dateCreated: deps.clock.now().toISOString(),
+    logs: [],
+  };
+  await deps.results.create(result);
+  try {
+    const execution = await deps.workflow.startRun({
+      jobResultId: result.id,
+      job: job.path,
+      data,
+      timeLimitSeconds: job.timeLimitSeconds,
+    });
+    return { ...result, execution };
+  } catch (cause) {
+    await deps.results.finish(
+      result.id,
+      { status: 'FAILURE', error: 'The run could not be started: the workflow service did not accept it.' },
+      deps.clock.now().toISOString(),
+    );
+    throw new ServiceUnavailableError('The run could not be started. Try again later.', { cause });
+  }
+}

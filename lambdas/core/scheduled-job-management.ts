@@ -1,0 +1,154 @@
+/** Reading, pausing, resuming and deleting scheduled jobs. */
+import { NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
+import type { Page, PageRequest } from './pagination';
+import { hasAnyPermission, hasPermission, type Principal } from './permissions';
+import type { Clock, ScheduledJobStore, ScheduleGateway } from './ports';
+import type { ScheduledJob, ScheduledJobFilter } from './scheduled-jobs';
+import {
+  canonicalTimeZone,
+  formatInZone,
+  nextOccurrences,
+  nextRunTimes,
+  toSchedulerInput,
+  validateScheduleRequest,
+} from './schedules';
+
+export interface ScheduledJobDeps {
+  readonly scheduledJobs: ScheduledJobStore;
+  readonly schedules: ScheduleGateway;
+  readonly clock: Clock;
+}
+
+const NOT_FOUND = 'No ScheduledJob matches the given query.';
+const NO_VIEW = 'You do not have permission to perform this action.';
+
+export async function listScheduledJobs(
+  deps: ScheduledJobDeps,
+  principal: Principal,
+  filter: ScheduledJobFilter,
+  page: PageRequest,
+): Promise<Page<ScheduledJob>> {
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
+  if (filter.job !== undefined && !hasPermission(principal, 'view', filter.job)) return { items: [] };
+  const found = await deps.scheduledJobs.list(filter, page);
+  return { ...found, items: found.items.filter((job) => hasPermission(principal, 'view', job.job)) };
+}
+
+export async function getScheduledJob(
+  deps: ScheduledJobDeps,
+  principal: Principal,
+  id: string,
+): Promise<ScheduledJob> {
+  const found = await deps.scheduledJobs.get(id);
+  if (!found || !hasPermission(principal, 'view', found.job)) throw new NotFoundError(NOT_FOUND);
+  return found;
+}
+
+/**
+ * Pause or resume. Pausing writes the database first, so the workflow's guard refuses runs even
+ * if the scheduler fires before it hears of the pause. Resuming an approved (or approval-free) job
+ * hands it back to the scheduler; if that fails the pause is restored and the caller told.
+ */
+export async function setScheduledJobEnabled(
+  deps: ScheduledJobDeps,
+  principal: Principal,
+  id: string,
+  enabled: boolean,
+): Promise<ScheduledJob> {
+  const existing = await getScheduledJob(deps, principal, id);
+  if (!hasPermission(principal, 'run', existing.job)) {
+    throw new PermissionDeniedError('This user does not have permission to run jobs.');
+  }
+  if (existing.enabled === enabled) return existing;
+  const updated = await deps.scheduledJobs.setEnabled(id, enabled);
+  if (updated.schedule === undefined || (updated.approvalRequired && updated.approvedAt === undefined))
+    return updated;
+  try {
+    await deps.schedules.put(updated);
+  } catch (cause) {
+    if (!enabled) return updated; // The guard already refuses its runs; the schedule state is a courtesy.
+    await deps.scheduledJobs.setEnabled(id, !enabled);
+    throw new ServiceUnavailableError(
+      'The scheduler did not accept the change. Nothing was changed; try again later.',
+      {
+        cause,
+      },
+    );
+  }
+  return updated;
+}
+
+/**
+ * Deletes the scheduled job, then its schedule. Should the scheduler be unreachable, the schedule
+ * is left to fire into a guard that finds no job, deletes the schedule and runs nothing.
+ */
+export async function deleteScheduledJob(
+  deps: ScheduledJobDeps,
+  principal: Principal,
+  id: string,
+  onScheduleLeft?: (error: unknown) => void,
+): Promise<void> {
+  const existing = await getScheduledJob(deps, principal, id);
+  if (!hasPermission(principal, 'delete', existing.job)) {
+    throw new PermissionDeniedError('You do not have permission to delete this scheduled job.');
+  }
+  await deps.scheduledJobs.delete(id);
+  try {
+    await deps.schedules.delete(id);
+  } catch (error) {
+    onScheduleLeft?.(error);
+  }
+}
+
+/** The next runs the scheduler will make, in the job's zone (or the viewer's), none when it cannot run. */
+export function upcomingRuns(
+  job: ScheduledJob,
+  now: Date,
+  count = 5,
+  displayTimeZone = job.timeZone,
+): string[] {
+  if (!job.enabled || job.schedule === undefined) return [];
+  if (job.oneOff && job.totalRunCount > 0) return [];
+  const after = new Date(Math.floor(now.getTime() / 1000) * 1000 - 1);
+  return nextOccurrences(
+    {
+      scheduleExpression: job.schedule.expression,
+      scheduleExpressionTimezone: job.schedule.timeZone,
+      startDate: job.schedule.startDate === undefined ? undefined : new Date(job.schedule.startDate),
+    },
+    after,
+    count,
+  ).map((run) => formatInZone(run, displayTimeZone));
+}
+
+/** A schedule's next runs before it is submitted; the name is not needed to preview. */
+export function previewSchedule(
+  schedule: unknown,
+  now: Date,
+  count: number,
+  displayTimeZone: string | undefined,
+): { readonly nextRunTimes: string[]; readonly expression: string | undefined; readonly timeZone: string } {
+  const withName =
+    typeof schedule === 'object' && schedule !== null && !Array.isArray(schedule)
+      ? { name: 'preview', ...(schedule as Record<string, unknown>) }
+      : schedule;
+  const validated = validateScheduleRequest(withName, now);
+  if (!validated.ok) throw new ValidationError(validated.errors);
+  const zone =
+    displayTimeZone === undefined ? validated.schedule.timeZone : canonicalTimeZone(displayTimeZone);
+  if (zone === undefined) {
+    throw new ValidationError({ display_time_zone: [`"${displayTimeZone}" is not an IANA time zone name.`] });
+  }
+  if (validated.schedule.interval === 'immediately') {
+    return {
+      nextRunTimes: [formatInZone(now, zone)],
+      expression: undefined,
+      timeZone: validated.schedule.timeZone,
+    };
+  }
+  return {
+    nextRunTimes: nextRunTimes(validated.schedule, now, count, zone),
+    expression: toSchedulerInput(validated.schedule).scheduleExpression,
+    timeZone: validated.schedule.timeZone,
+  };
+}

@@ -1,0 +1,81 @@
+import type { ScheduleInterval } from './schedules';
+
+/**
+ * What EventBridge Scheduler (or the local emulator) is given for a scheduled job: the expression
+ * and its zone, exactly as `toSchedulerInput` produced them at request time, so the preview, the
+ * scheduler and the local emulator all evaluate the same thing.
+ */
+export interface ScheduleSpec {
+  /** `at(...)` or `cron(...)`. */
+  readonly expression: string;
+  readonly timeZone: string;
+  /** ISO 8601 UTC; no run before it. */
+  readonly startDate?: string | undefined;
+  readonly actionAfterCompletion: 'DELETE' | 'NONE';
+}
+
+/** One claimed occurrence of a scheduled job, kept only for the deduplication window. */
+export interface OccurrenceClaim {
+  readonly execution: string;
+  /** True once the run it started has been counted in `totalRunCount`. */
+  readonly counted: boolean;
+}
+
+export interface ScheduledJob {
+  readonly id: string;
+  readonly name: string;
+  /** The job's path. */
+  readonly job: string;
+  readonly interval: ScheduleInterval;
+  /** ISO 8601 UTC; absent only for `custom` without one. */
+  readonly startTime?: string | undefined;
+  readonly timeZone: string;
+  readonly crontab?: string | undefined;
+  /** `immediately` and `future`: runs once. */
+  readonly oneOff: boolean;
+  readonly enabled: boolean;
+  /** The requester, on whose behalf it runs. */
+  readonly user: string;
+  /** The job's validated input. Never present for jobs with sensitive variables (they cannot be scheduled). */
+  readonly data: Record<string, unknown>;
+  readonly totalRunCount: number;
+  readonly lastRunAt?: string | undefined;
+  readonly dateCreated: string;
+  readonly approvalRequired: boolean;
+  readonly approvedByUser?: string | undefined;
+  readonly approvedAt?: string | undefined;
+  /** Absent for `immediately` requests, which never go to the scheduler. */
+  readonly schedule?: ScheduleSpec | undefined;
+  /** Occurrence (ISO 8601 UTC scheduled time) → its claim, within the deduplication window. */
+  readonly claims: Readonly<Record<string, OccurrenceClaim>>;
+}
+
+export interface ScheduledJobFilter {
+  readonly job?: string | undefined;
+  readonly user?: string | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly approvalRequired?: boolean | undefined;
+  readonly approved?: boolean | undefined;
+}
+
+/** Whether the scheduler may start it now: enabled, and approved where approval is required. */
+export function isRunnable(job: ScheduledJob): boolean {
+  return job.enabled && (!job.approvalRequired || job.approvedAt !== undefined);
+}
+
+/**
+ * How long a claimed occurrence is remembered. EventBridge Scheduler retries a delivery for at most
+ * the schedule's maximum event age (one hour, set by the adapter); an occurrence older than this
+ * window is refused outright, so forgetting its claim can never let it run twice.
+ */
+export const CLAIM_WINDOW_MS = 2 * 60 * 60 * 1000;
+export const SCHEDULER_MAXIMUM_EVENT_AGE_SECONDS = 60 * 60;
+export const SCHEDULER_MAXIMUM_RETRY_ATTEMPTS = 10;
+
+export type ClaimOutcome =
+  /** This execution now owns the occurrence (or already did: a retried step). */
+  | { readonly kind: 'claimed'; readonly scheduledJob: ScheduledJob }
+  /** Another execution owns it: a duplicate delivery. */
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'not-runnable'; readonly scheduledJob: ScheduledJob };

@@ -1,0 +1,127 @@
+/**
+ * The guard of a scheduled occurrence. EventBridge Scheduler delivers at least once; this makes
+ * runs exactly once: the occurrence is claimed in the scheduled job's own item by a conditional
+ * write that also requires the job to exist and be runnable, and the job result's id is derived
+ * from the occurrence, so even a retried guard creates one result.
+ */
+import { createHash } from 'node:crypto';
+import { ConflictError } from './errors';
+import type { JobResult } from './job-results';
+import type { JobCatalogue } from './jobs';
+import type { Clock, JobResultStore, ScheduledJobStore, ScheduleGateway } from './ports';
+import { CLAIM_WINDOW_MS } from './scheduled-jobs';
+
+export interface ScheduledRunDeps {
+  readonly catalogue: JobCatalogue;
+  readonly scheduledJobs: ScheduledJobStore;
+  /** Only to remove the schedule of a scheduled job that no longer exists. */
+  readonly schedules: Pick<ScheduleGateway, 'delete'>;
+  readonly results: JobResultStore;
+  readonly clock: Clock;
+}
+
+export interface ScheduledRunRequest {
+  readonly jobResultId: string;
+  readonly job: string;
+  readonly data: Record<string, unknown>;
+  readonly timeLimitSeconds: number;
+}
+
+export type ClaimDecision =
+  | { readonly run: true; readonly request: ScheduledRunRequest }
+  | {
+      readonly run: false;
+      readonly reason: 'missing' | 'duplicate' | 'not-runnable' | 'stale' | 'job-unavailable';
+    };
+
+/** A UUID-shaped id that is the same for every delivery of one occurrence of one scheduled job. */
+export function occurrenceResultId(scheduledJobId: string, occurrence: string): string {
+  const hex = createHash('sha256').update(`${scheduledJobId}|${occurrence}`).digest('hex');
+  const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** EventBridge writes `2030-01-01T01:00:00Z`; claims are keyed by one canonical form. */
+export function canonicalOccurrence(scheduledTime: string): string | undefined {
+  const time = Date.parse(scheduledTime);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+export async function claimScheduledRun(
+  deps: ScheduledRunDeps,
+  input: { readonly scheduledJobId: string; readonly scheduledTime: string; readonly execution: string },
+): Promise<ClaimDecision> {
+  const occurrence = canonicalOccurrence(input.scheduledTime);
+  const now = deps.clock.now().getTime();
+  if (occurrence === undefined || Date.parse(occurrence) < now - CLAIM_WINDOW_MS)
+    return { run: false, reason: 'stale' };
+
+  const existing = await deps.scheduledJobs.get(input.scheduledJobId);
+  if (!existing) {
+    await deps.schedules.delete(input.scheduledJobId);
+    return { run: false, reason: 'missing' };
+  }
+  const forget = Object.keys(existing.claims).filter(
+    (claimed) => Date.parse(claimed) < now - CLAIM_WINDOW_MS,
+  );
+  const claim = await deps.scheduledJobs.claimOccurrence(
+    input.scheduledJobId,
+    occurrence,
+    input.execution,
+    forget,
+  );
+  if (claim.kind === 'missing') {
+    await deps.schedules.delete(input.scheduledJobId);
+    return { run: false, reason: 'missing' };
+  }
+  if (claim.kind !== 'claimed') return { run: false, reason: claim.kind };
+
+  const scheduledJob = claim.scheduledJob;
+  const job = deps.catalogue.get(scheduledJob.job);
+  const jobResultId = occurrenceResultId(scheduledJob.id, occurrence);
+  const result: JobResult = {
+    id: jobResultId,
+    job: scheduledJob.job,
+    name: job?.name ?? scheduledJob.job,
+    status: 'PENDING',
+    user: scheduledJob.user,
+    dryrun: false,
+    data: job?.hasSensitiveVariables === false ? scheduledJob.data : undefined,
+    scheduledJob: scheduledJob.id,
+    dateCreated: new Date(now).toISOString(),
+    logs: [],
+  };
+  try {
+    await deps.results.create(result);
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
+  if (!job?.enabled) {
+    await deps.results.finish(
+      jobResultId,
+      {
+        status: 'FAILURE',
+        error: job
+          ? 'This job is not enabled to be run.'
+          : `Job "${scheduledJob.job}" is no longer in the catalogue.`,
+      },
+      new Date(now).toISOString(),
+    );
+    await deps.scheduledJobs.countRun(scheduledJob.id, occurrence, new Date(now).toISOString());
+    return { run: false, reason: 'job-unavailable' };
+  }
+  return {
+    run: true,
+    request: { jobResultId, job: job.path, data: scheduledJob.data, timeLimitSeconds: job.timeLimitSeconds },
+  };
+}
+
+/** Counts the occurrence's run on its scheduled job, once, whatever the outcome. */
+export async function countScheduledRun(
+  deps: Pick<ScheduledRunDeps, 'scheduledJobs' | 'clock'>,
+  input: { readonly scheduledJobId: string; readonly scheduledTime: string },
+): Promise<void> {
+  const occurrence = canonicalOccurrence(input.scheduledTime);
+  if (occurrence === undefined) return;
+  await deps.scheduledJobs.countRun(input.scheduledJobId, occurrence, deps.clock.now().toISOString());
+}

@@ -1,0 +1,35 @@
+export {
+  type Crontab,
+  type CrontabField,
+  type CrontabFieldName,
+  type CrontabItem,
+  CrontabSyntaxError,
+  parseCrontab,
+} from './crontab';
+export { nextRunTimes } from './next-run-times';
+export {
+  type CronFields,
+  nextOccurrence,
+  nextOccurrences,
+  type ParsedScheduleExpression,
+  parseScheduleExpression,
+  ScheduleExpressionError,
+} from './occurrences';
+export { isScheduleInterval, SCHEDULE_INTERVALS, type Schedule, type ScheduleInterval } from './schedule';
+export {
+  MAX_SCHEDULE_NAME_LENGTH,
+  SCHEDULE_MESSAGES,
+  type ScheduleField,
+  type ScheduleRequest,
+  type ScheduleValidationResult,
+  validateScheduleRequest,
+} from './schedule-request';
+export {
+  crontabToSchedulerCron,
+  DAY_FIELDS_CONFLICT_MESSAGE,
+  type SchedulerSchedule,
+  type SchedulerScheduleInput,
+  ScheduleTranslationError,
+  toSchedulerInput,
+} from './scheduler-expression';
+export { canonicalTimeZone, formatInZone } from './time-zones';

@@ -1,0 +1,23 @@
+import { nextOccurrences } from './occurrences';
+import type { Schedule } from './schedule';
+import { toSchedulerInput } from './scheduler-expression';
+import { floorTo, formatInZone } from './time-zones';
+
+/**
+ * The next runs of a validated schedule, as `formatInZone` strings, from the same evaluator the
+ * local scheduler fires by. A run in the current second counts as upcoming, since EventBridge
+ * expressions carry whole seconds at most.
+ *
+ * @param displayTimeZone where to show the times (the requester's zone); the schedule's own by default
+ */
+export function nextRunTimes(
+  schedule: Schedule,
+  now: Date,
+  count = 5,
+  displayTimeZone: string = schedule.timeZone,
+): string[] {
+  const after = new Date(floorTo(now.getTime(), 1000) - 1);
+  return nextOccurrences(toSchedulerInput(schedule), after, count).map((run) =>
+    formatInZone(run, displayTimeZone),
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * Translation of a validated {@link Schedule} into what EventBridge Scheduler's CreateSchedule takes.
+ * The local emulator receives the very same object, and `occurrences.ts` evaluates it for both.
+ *
+ * Where EventBridge differs from classic cron, and what is done about it:
+ * - Six fields, with a year last: the year is always `*`.
+ * - Day-of-month and day-of-week cannot both be given; exactly one must be `?`. Classic cron runs
+ *   on either day when both are restricted; EventBridge has no way to say that, so such crontabs
+ *   are refused (see {@link DAY_FIELDS_CONFLICT_MESSAGE}). When neither is restricted,
+ *   day-of-month is `*` and day-of-week `?`.
+ * - Weekdays count 1 (Sunday) to 7 (Saturday) instead of 0/7 (Sunday) to 6: day-of-week is
+ *   rewritten from the set of days it selects, so names, 0, 7 and ranges ending on Sunday all come
+ *   out as EventBridge numbers (`5-7` → `1,6,7`).
+ * - Day-of-week accepts no `/` increments: a stepped weekday field is written out as a list.
+ * - A stepped `*` is written from the field's first value, the form AWS documents: every 15
+ *   minutes becomes `0/15`, every third month `1/3`. `a/n` and `a-b/n` mean the same in both and
+ *   are kept as written (AWS accepts ranged increments such as `0-15/1`, see
+ *   localstack/localstack#13572).
+ * - Month names become numbers.
+ * - Time zone and DST: cron and at() are read on the clocks of `ScheduleExpressionTimezone`.
+ *   A wall-clock time that does not exist (spring forward) is skipped; one that occurs twice (fall
+ *   back) runs once. See `occurrences.ts` for the sources and the instant chosen. Consequences:
+ *   `hourly` leaves a two-hour gap on the fall-back night (the repeated hour runs once), and a
+ *   daily or weekly start_time in the second pass of a repeated hour first runs a period later,
+ *   because that reading already came round an hour before start_time.
+ * - EventBridge fires with one-minute precision: recurring schedules get a `StartDate` floored to
+ *   the minute, so a start_time of 09:00:30 still runs at 09:00 that day rather than a day later.
+ */
+import { type Crontab, type CrontabField, type CrontabItem, parseCrontab } from './crontab';
+import type { Schedule } from './schedule';
+import { floorTo, formatWallClock, instantsAtWallClock, wallClockOf, zoneNamed } from './time-zones';
+
+export interface SchedulerSchedule {
+  /** `at(yyyy-mm-ddThh:mm:ss)` or `cron(minutes hours day-of-month month day-of-week year)`. */
+  readonly scheduleExpression: string;
+  readonly scheduleExpressionTimezone: string;
+  /** No run before this instant; EventBridge ignores it for at() schedules. */
+  readonly startDate?: Date | undefined;
+  readonly endDate?: Date | undefined;
+}
+
+export interface SchedulerScheduleInput extends SchedulerSchedule {
+  /** One-off schedules delete themselves once they have fired; recurring ones stay. */
+  readonly actionAfterCompletion: 'DELETE' | 'NONE';
+}
+
+export const DAY_FIELDS_CONFLICT_MESSAGE =
+  'A crontab cannot restrict both day-of-month and day-of-week: EventBridge Scheduler cannot run on ' +
+  '"either" day. Restrict one of them and set the other to *.';
+
+export class ScheduleTranslationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScheduleTranslationError';
+  }
+}
+
+const MINUTE_MS = 60_000;
+
+export function toSchedulerInput(schedule: Schedule): SchedulerScheduleInput {
+  const zone = schedule.timeZone;
+  if (schedule.interval === 'custom') {
+    if (schedule.crontab === undefined) {
+      throw new ScheduleTranslationError('A custom schedule needs a crontab.');
+    }
+    return {
+      scheduleExpression: crontabToSchedulerCron(parseCrontab(schedule.crontab)),
+      scheduleExpressionTimezone: zone,
+      startDate: schedule.startTime && floorToMinute(schedule.startTime),
+      actionAfterCompletion: 'NONE',
+    };
+  }
+  const start = schedule.startTime;
+  if (start === undefined) {
+    throw new ScheduleTranslationError(`A schedule running ${schedule.interval} needs a start time.`);
+  }
+  if (schedule.interval === 'immediately' || schedule.interval === 'future') return oneTime(start, zone);
+
+  const wall = new Date(wallClockOf(start.getTime(), zoneNamed(zone)));
+  const minute = wall.getUTCMinutes();
+  const hour = wall.getUTCHours();
+  const expression = {
+    hourly: `cron(${minute} * * * ? *)`,
+    daily: `cron(${minute} ${hour} * * ? *)`,
+    weekly: `cron(${minute} ${hour} ? * ${wall.getUTCDay() + 1} *)`,
+  }[schedule.interval];
+  return {
+    scheduleExpression: expression,
+    scheduleExpressionTimezone: zone,
+    startDate: floorToMinute(start),
+    actionAfterCompletion: 'NONE',
+  };
+}
+
+/**
+ * `at()` carries no offset; it is read in the schedule's zone. A start time inside a fall-back
+ * overlap (01:30 on the night clocks go back) names two instants there, and which one EventBridge
+ * would pick is not documented, so such a one-off is written in UTC instead, which names exactly
+ * the instant requested.
+ */
+function oneTime(start: Date, timeZone: string): SchedulerScheduleInput {
+  const zone = zoneNamed(timeZone);
+  const ambiguous = instantsAtWallClock(floorTo(wallClockOf(start.getTime(), zone), 1000), zone).length > 1;
+  const expressionZone = ambiguous ? 'UTC' : timeZone;
+  return {
+    scheduleExpression: `at(${formatWallClock(start, expressionZone)})`,
+    scheduleExpressionTimezone: expressionZone,
+    actionAfterCompletion: 'DELETE',
+  };
+}
+
+export function crontabToSchedulerCron(crontab: Crontab): string {
+  const { minute, hour, dayOfMonth, month, dayOfWeek } = crontab;
+  if (dayOfMonth.restricted && dayOfWeek.restricted) {
+    throw new ScheduleTranslationError(DAY_FIELDS_CONFLICT_MESSAGE);
+  }
+  const days = dayOfWeek.restricted
+    ? ['?', weekdaysField(dayOfWeek)]
+    : [dayOfMonth.restricted ? itemsField(dayOfMonth, 1) : '*', '?'];
+  return `cron(${itemsField(minute, 0)} ${itemsField(hour, 0)} ${days[0]} ${itemsField(month, 1)} ${days[1]} *)`;
+}
+
+function itemsField(field: CrontabField, first: number): string {
+  if (field.items.some((item) => item.kind === 'every' && item.step === undefined)) return '*';
+  return field.items.map((item) => itemText(item, first)).join(',');
+}
+
+function itemText(item: CrontabItem, first: number): string {
+  const step = item.step === undefined ? '' : `/${item.step}`;
+  switch (item.kind) {
+    case 'every':
+      return `${first}${step}`;
+    case 'value':
+      return `${item.value}${step}`;
+    case 'range':
+      return `${item.from}-${item.to}${step}`;
+  }
+}
+
+/** Cron weekdays 0–6 (Sunday 0) become EventBridge's 1–7 (Sunday 1); runs of three or more become ranges. */
+function weekdaysField(field: CrontabField): string {
+  const days = field.values.map((day) => day + 1);
+  if (days.length === 7) return '*';
+  const parts: string[] = [];
+  for (let start = 0; start < days.length; ) {
+    let end = start;
+    while (end + 1 < days.length && days[end + 1] === (days[end] ?? 0) + 1) end += 1;
+    const from = days[start];
+    const to = days[end];
+    if (end - start >= 2) parts.push(`${from}-${to}`);
+    else parts.push(...days.slice(start, end + 1).map(String));
+    start = end + 1;
+  }
+  return parts.join(',');
+}
+
+function floorToMinute(date: Date): Date {
+  return new Date(floorTo(date.getTime(), MINUTE_MS));
+}

@@ -1,0 +1,154 @@
+/**
+ * An in-memory ScheduledJobStore with the semantics of DynamoDbScheduledJobStore: unique names freed
+ * by delete, claims that only a runnable job grants, runs counted once per claim, the same filters and
+ * orders. Pages use a plain numeric offset as cursor, and are always full.
+ */
+import { BadRequestError, ConflictError, NotFoundError } from '../../lambdas/core/errors';
+import type { Page, PageRequest } from '../../lambdas/core/pagination';
+import type { ScheduledJobStore } from '../../lambdas/core/ports';
+import {
+  type ClaimOutcome,
+  isRunnable,
+  type ScheduledJob,
+  type ScheduledJobFilter,
+} from '../../lambdas/core/scheduled-jobs';
+
+type ApprovalState = 'not-required' | 'pending' | 'approved';
+
+function approvalState(job: ScheduledJob): ApprovalState {
+  if (!job.approvalRequired) return 'not-required';
+  return job.approvedAt === undefined ? 'pending' : 'approved';
+}
+
+/** As the DynamoDB store reads the filter: `approved=false` alone is the approval queue only. */
+function approvalStates(filter: ScheduledJobFilter): readonly ApprovalState[] | undefined {
+  const { approvalRequired, approved } = filter;
+  if (approvalRequired === undefined && approved === undefined) return undefined;
+  if (approvalRequired === false) return approved === true ? [] : ['not-required'];
+  if (approved === undefined) return ['pending', 'approved'];
+  return approved ? ['approved'] : ['pending'];
+}
+
+const sortable = (time: string, id: string): string => `${new Date(time).toISOString()}#${id}`;
+const compare = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
+
+/**
+ * The DynamoDB store's order, which follows the index it reads: start time, oldest first, for the
+ * approval queue and for approval filters without job or user; newest created first otherwise.
+ */
+function inStoreOrder(jobs: ScheduledJob[], filter: ScheduledJobFilter): ScheduledJob[] {
+  const states = approvalStates(filter);
+  const byStartTime =
+    (states?.length === 1 && states[0] === 'pending') ||
+    (states !== undefined && filter.job === undefined && filter.user === undefined);
+  return byStartTime
+    ? jobs.sort((a, b) =>
+        compare(sortable(a.startTime ?? a.dateCreated, a.id), sortable(b.startTime ?? b.dateCreated, b.id)),
+      )
+    : jobs.sort((a, b) => compare(sortable(b.dateCreated, b.id), sortable(a.dateCreated, a.id)));
+}
+
+function offsetPage<T>(items: readonly T[], page: PageRequest): Page<T> {
+  const start = page.cursor === undefined ? 0 : Number(page.cursor);
+  if (!Number.isSafeInteger(start) || start < 0 || String(start) !== (page.cursor ?? '0')) {
+    throw new BadRequestError('Invalid cursor.');
+  }
+  const slice = items.slice(start, start + page.limit);
+  const end = start + slice.length;
+  return {
+    items: slice,
+    next: end < items.length ? String(end) : undefined,
+    previous: start > 0 ? String(Math.max(0, start - page.limit)) : undefined,
+  };
+}
+
+export class InMemoryScheduledJobStore implements ScheduledJobStore {
+  readonly items = new Map<string, ScheduledJob>();
+  /** Name → the id of the scheduled job that holds it. */
+  readonly names = new Map<string, string>();
+
+  async create(job: ScheduledJob): Promise<void> {
+    const holder = this.names.get(job.name);
+    if (holder !== undefined && holder !== job.id) {
+      throw new ConflictError('A scheduled job with this name already exists.');
+    }
+    if (this.items.has(job.id))
+      throw new ConflictError(`A scheduled job with id "${job.id}" already exists.`);
+    this.names.set(job.name, job.id);
+    this.items.set(job.id, structuredClone(job));
+  }
+
+  async get(id: string): Promise<ScheduledJob | undefined> {
+    const found = this.items.get(id);
+    return found && structuredClone(found);
+  }
+
+  async list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>> {
+    const states = approvalStates(filter);
+    const matching = [...this.items.values()].filter(
+      (job) =>
+        (filter.job === undefined || job.job === filter.job) &&
+        (filter.user === undefined || job.user === filter.user) &&
+        (filter.enabled === undefined || job.enabled === filter.enabled) &&
+        (states === undefined || states.includes(approvalState(job))),
+    );
+    return offsetPage(
+      inStoreOrder(matching, filter).map((job) => structuredClone(job)),
+      page,
+    );
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<ScheduledJob> {
+    const found = this.items.get(id);
+    if (!found) throw new NotFoundError('No ScheduledJob matches the given query.');
+    const updated: ScheduledJob = { ...found, enabled };
+    this.items.set(id, updated);
+    return structuredClone(updated);
+  }
+
+  async delete(id: string): Promise<ScheduledJob | undefined> {
+    const found = this.items.get(id);
+    if (!found) return undefined;
+    this.items.delete(id);
+    if (this.names.get(found.name) === id) this.names.delete(found.name);
+    return structuredClone(found);
+  }
+
+  async claimOccurrence(
+    id: string,
+    occurrence: string,
+    execution: string,
+    forget: readonly string[],
+  ): Promise<ClaimOutcome> {
+    const found = this.items.get(id);
+    if (!found) return { kind: 'missing' };
+    const claim = found.claims[occurrence];
+    if (claim !== undefined) {
+      return claim.execution === execution
+        ? { kind: 'claimed', scheduledJob: structuredClone(found) }
+        : { kind: 'duplicate' };
+    }
+    if (!isRunnable(found)) return { kind: 'not-runnable', scheduledJob: structuredClone(found) };
+    const claims = Object.fromEntries(
+      Object.entries(found.claims).filter(([claimed]) => !forget.includes(claimed)),
+    );
+    const updated: ScheduledJob = {
+      ...found,
+      claims: { ...claims, [occurrence]: { execution, counted: false } },
+    };
+    this.items.set(id, updated);
+    return { kind: 'claimed', scheduledJob: structuredClone(updated) };
+  }
+
+  async countRun(id: string, occurrence: string, at: string): Promise<void> {
+    const found = this.items.get(id);
+    const claim = found?.claims[occurrence];
+    if (!found || claim === undefined || claim.counted) return;
+    this.items.set(id, {
+      ...found,
+      totalRunCount: found.totalRunCount + 1,
+      lastRunAt: at,
+      claims: { ...found.claims, [occurrence]: { ...claim, counted: true } },
+    });
+  }
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import {
+  NotFoundError,
+  PermissionDeniedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../../../lambdas/core/errors';
+import { JobCatalogue } from '../../../lambdas/core/jobs';
+import type { Principal } from '../../../lambdas/core/permissions';
+import { authorizeRun, startImmediateRun, validateJobData } from '../../../lambdas/core/run-job';
+import { catalogue } from '../../../lambdas/jobs/catalogue';
+import { defineJob } from '../../../lambdas/jobs/define-job';
+import {
+  FixedClock,
+  InMemoryJobResultStore,
+  RecordingWorkflowStarter,
+  SequentialIds,
+} from '../../support/in-memory-stores';
+
+const runner: Principal = {
+  username: 'bob',
+  isSuperuser: false,
+  permissions: ['view', 'run:local/example/*'],
+  writeEnabled: true,
+};
+
+function deps() {
+  return {
+    catalogue,
+    results: new InMemoryJobResultStore(),
+    workflow: new RecordingWorkflowStarter(),
+    clock: new FixedClock(),
+    ids: new SequentialIds(),
+  };
+}
+
+describe('Function: authorizeRun', () => {
+  it('returns the job when the caller may run it', () => {
+    expect(authorizeRun(catalogue, runner, 'local/example/MyJobWithNoVars').path).toBe(
+      'local/example/MyJobWithNoVars',
+    );
+  });
+
+  it('hides jobs the caller may not view behind a 404', () => {
+    const viewer: Principal = { ...runner, permissions: ['run'] };
+    expect(() => authorizeRun(catalogue, viewer, 'local/example/MyJobWithNoVars')).toThrow(NotFoundError);
+    expect(() => authorizeRun(catalogue, runner, 'local/example/Nope')).toThrow(
+      'No Job matches the given query.',
+    );
+  });
+
+  it("refuses callers without run permission with Nautobot's message", () => {
+    const viewer: Principal = { ...runner, permissions: ['view'] };
+    expect(() => authorizeRun(catalogue, viewer, 'local/example/MyJobWithNoVars')).toThrow(
+      new PermissionDeniedError('This user does not have permission to run jobs.'),
+    );
+  });
+
+  it('refuses disabled jobs', () => {
+    const disabled = new JobCatalogue([
+      defineJob({ path: 'local/example/Off', enabled: false, run: () => null }),
+    ]);
+    expect(() => authorizeRun(disabled, runner, 'local/example/Off')).toThrow(
+      'This job is not enabled to be run.',
+    );
+  });
+});
+
+describe('Function: validateJobData', () => {
+  const addNumbers = catalogue.get('local/example/AddNumbers');
+  if (!addNumbers) throw new Error('catalogue lacks AddNumbers');
+
+  it('applies defaults', () => {
+    expect(validateJobData(addNumbers, { numbers: [1, 2] })).toEqual({ numbers: [1, 2], round: false });
+  });
+
+  it('reports errors keyed by variable under data', () => {
+    // Act
+    let error: unknown;
+    try {
+      validateJobData(addNumbers, { numbers: ['x'], colour: 'red' });
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    const fields = (error as ValidationError).fields as { data: Record<string, string[]> };
+    expect(Object.keys(fields.data).sort()).toEqual(['colour', 'numbers.0']);
+    expect(fields.data.colour).toEqual(['This job has no such variable.']);
+  });
+
+  it('treats a missing data object as no variables', () => {
+    const noVars = catalogue.get('local/example/MyJobWithNoVars');
+    expect(noVars && validateJobData(noVars, undefined)).toEqual({});
+  });
+});
+
+describe('Function: startImmediateRun', () => {
+  it('records a PENDING result and starts the workflow named after it', async () => {
+    // Prepare
+    const d = deps();
+    const job = authorizeRun(catalogue, runner, 'local/example/AddNumbers');
+
+    // Act
+    const result = await startImmediateRun(d, runner, job, { numbers: [1], round: false });
+
+    // Assess
+    expect(result).toMatchObject({
+      status: 'PENDING',
+      user: 'bob',
+      job: 'local/example/AddNumbers',
+      execution: `execution:${result.id}`,
+    });
+    expect(d.workflow.started).toEqual([
+      {
+        jobResultId: result.id,
+        job: 'local/example/AddNumbers',
+        data: { numbers: [1], round: false },
+        timeLimitSeconds: 60,
+      },
+    ]);
+    expect((await d.results.get(result.id))?.data).toEqual({ numbers: [1], round: false });
+  });
+
+  it('never stores the input of a job with sensitive variables, but still passes it to the run', async () => {
+    // Prepare
+    const d = deps();
+    const job = authorizeRun(catalogue, runner, 'local/example/GreetWithSecret');
+
+    // Act
+    const result = await startImmediateRun(d, runner, job, { secret: 'hunter2' });
+
+    // Assess
+    expect(JSON.stringify([...d.results.items.values()])).not.toContain('hunter2');
+    expect(d.workflow.started[0]?.data).toEqual({ secret: 'hunter2' });
+    expect(result.data).toBeUndefined();
+  });
+
+  it('marks the result FAILURE and answers unavailable when the workflow cannot start', async () => {
+    // Prepare
+    const d = deps();
+    d.workflow.failWith = new Error('throttled');
+    const job = authorizeRun(catalogue, runner, 'local/example/MyJobWithNoVars');
+
+    // Act & Assess
+    await expect(startImmediateRun(d, runner, job, {})).rejects.toThrow(ServiceUnavailableError);
+    const [stored] = [...d.results.items.values()];
+    expect(stored?.status).toBe('FAILURE');
+    expect(stored?.error).toMatch(/could not be started/);
+  });
+});

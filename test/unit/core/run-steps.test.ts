@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { JobCatalogue } from '../../../lambdas/core/jobs';
+import {
+  describeWorkflowError,
+  executeJob,
+  markRunStarted,
+  recordFailure,
+  recordOutcome,
+} from '../../../lambdas/core/run-steps';
+import { catalogue } from '../../../lambdas/jobs/catalogue';
+import { defineJob } from '../../../lambdas/jobs/define-job';
+import { FixedClock, InMemoryJobResultStore } from '../../support/in-memory-stores';
+
+async function startedResult(results: InMemoryJobResultStore, job = 'local/example/MyJobWithNoVars') {
+  await results.create({
+    id: 'r1',
+    job,
+    name: job,
+    status: 'PENDING',
+    user: 'bob',
+    dryrun: false,
+    dateCreated: '2026-11-25T12:00:00.000Z',
+    logs: [],
+  });
+  await results.markStarted('r1', 'exec-1', '2026-11-25T12:00:01.000Z');
+}
+
+const request = (job: string, data: Record<string, unknown> = {}, timeLimitSeconds = 60) => ({
+  jobResultId: 'r1',
+  job,
+  data,
+  user: 'bob',
+  dryrun: false,
+  timeLimitSeconds,
+});
+
+describe('Function: executeJob', () => {
+  it('returns the output and keeps the log lines', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    await startedResult(results);
+
+    // Act
+    const outcome = await executeJob(
+      { catalogue, results, clock: new FixedClock() },
+      request('local/example/MyJobWithNoVars'),
+    );
+
+    // Assess
+    expect(outcome).toEqual({ status: 'SUCCESS', output: { greeting: 'Hello, bob.' } });
+    expect((await results.get('r1'))?.logs).toEqual([
+      { level: 'info', message: 'Hello, bob.', time: '2026-11-25T12:00:00.000Z' },
+    ]);
+  });
+
+  it('reports a thrown error as a FAILURE outcome with the logs so far', async () => {
+    const results = new InMemoryJobResultStore();
+    await startedResult(results, 'local/example/AlwaysFails');
+
+    const outcome = await executeJob(
+      { catalogue, results, clock: new FixedClock() },
+      request('local/example/AlwaysFails'),
+    );
+
+    expect(outcome).toEqual({ status: 'FAILURE', error: 'This job always fails.' });
+    expect((await results.get('r1'))?.logs.map((l) => [l.level, l.message])).toEqual([
+      ['warning', 'About to fail on purpose.'],
+      ['error', 'The job failed: This job always fails.'],
+    ]);
+  });
+
+  it('stops a job at its time limit and says so', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    await startedResult(results, 'local/example/SlowCountdown');
+
+    // Act
+    const outcome = await executeJob(
+      { catalogue, results, clock: new FixedClock(), logFlushIntervalMs: 50 },
+      request('local/example/SlowCountdown', { seconds: 5 }, 1),
+    );
+
+    // Assess
+    expect(outcome).toEqual({
+      status: 'FAILURE',
+      error: 'The job did not finish within its time limit of 1 second.',
+    });
+    const logs = (await results.get('r1'))?.logs ?? [];
+    expect(logs[0]?.message).toBe('5 seconds to go.');
+    expect(logs.at(-1)?.level).toBe('error');
+  });
+
+  it('refuses output larger than the limit', async () => {
+    const big = new JobCatalogue([
+      defineJob({ path: 'local/x/Big', hasSensitiveVariables: false, run: () => 'x'.repeat(200 * 1024) }),
+    ]);
+    const results = new InMemoryJobResultStore();
+    await startedResult(results, 'local/x/Big');
+
+    const outcome = await executeJob(
+      { catalogue: big, results, clock: new FixedClock() },
+      request('local/x/Big'),
+    );
+
+    expect(outcome.status).toBe('FAILURE');
+  });
+
+  it('fails cleanly for a job that left the catalogue', async () => {
+    const results = new InMemoryJobResultStore();
+    await startedResult(results, 'local/x/Gone');
+    const outcome = await executeJob(
+      { catalogue, results, clock: new FixedClock() },
+      request('local/x/Gone'),
+    );
+    expect(outcome).toEqual({
+      status: 'FAILURE',
+      error: 'Job "local/x/Gone" is not in this deployment\'s catalogue.',
+    });
+  });
+});
+
+describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
+  it('are idempotent for the same execution and outcome', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    const deps = { results, clock: new FixedClock() };
+    await startedResult(results);
+
+    // Act
+    await markRunStarted(deps, 'r1', 'exec-1');
+    await recordOutcome(deps, 'r1', { status: 'SUCCESS', output: 1 });
+    const again = await recordOutcome(deps, 'r1', { status: 'SUCCESS', output: 1 });
+
+    // Assess
+    expect(again.status).toBe('SUCCESS');
+    await expect(markRunStarted(deps, 'r1', 'exec-2')).rejects.toThrow('expected state');
+  });
+
+  it('records a workflow failure once and never overwrites a finished result', async () => {
+    const results = new InMemoryJobResultStore();
+    const deps = { results, clock: new FixedClock() };
+    await startedResult(results);
+
+    const failed = await recordFailure(deps, 'r1', { Error: 'States.Timeout' });
+    const again = await recordFailure(deps, 'r1', { Error: 'Lambda.Unknown', Cause: 'boom' });
+
+    expect(failed?.error).toBe('The job did not finish within its time limit.');
+    expect(again?.error).toBe('The job did not finish within its time limit.');
+    expect(await recordFailure(deps, 'missing', {})).toBeUndefined();
+  });
+});
+
+describe('Function: describeWorkflowError', () => {
+  it.each([
+    [
+      { Error: 'Lambda.Unknown', Cause: '{"errorType":"Error","errorMessage":"out of memory"}' },
+      'The run failed (Lambda.Unknown): out of memory',
+    ],
+    [
+      { Error: 'Lambda.ServiceException', Cause: 'plain text' },
+      'The run failed (Lambda.ServiceException): plain text',
+    ],
+    [{}, 'The run failed (Error).'],
+  ])('%j → %s', (error, expected) => {
+    expect(describeWorkflowError(error)).toBe(expected);
+  });
+});
