@@ -1,0 +1,301 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, StaleStateError } from '../../core/errors';
+import type { JobResult, JobResultFilter, JobResultStatus } from '../../core/job-results';
+import type { LogLine } from '../../core/jobs';
+import type { Page, PageRequest } from '../../core/pagination';
+import type { JobResultStore, RunOutcome } from '../../core/ports';
+import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
+import {
+  fitLogs,
+  LOG_BYTE_BUDGET,
+  LOG_LINE_BUDGET,
+  normaliseLogLine,
+  totalLogBytes,
+} from './job-result-logs';
+import { jobResultKey, jobResultListPlan, jobResultStatusKeys, unfinishedJobResultQueries } from './keys';
+import { jobResultFromItem, jobResultToItem, toJsonText } from './mappers';
+import { type QueryFilter, queryMergedPage, queryPage } from './query-page';
+
+/** Appends that lose a race for the last log slots re-read and retry this many times. */
+const MAX_LOG_APPEND_ATTEMPTS = 5;
+
+/** Attribute names used in expressions; several (status, name, user, data, error) are reserved words. */
+const NAMES = {
+  '#status': 'status',
+  '#execution': 'execution',
+  '#dateStarted': 'date_started',
+  '#dateDone': 'date_done',
+  '#output': 'output_json',
+  '#error': 'error',
+  '#logs': 'logs',
+  '#logCount': 'log_count',
+  '#logBytes': 'log_bytes',
+  '#logTruncated': 'log_truncated',
+  '#gsi3pk': 'gsi3pk',
+  '#gsi4pk': 'gsi4pk',
+} as const;
+type NamePlaceholder = keyof typeof NAMES;
+
+function names(...placeholders: NamePlaceholder[]): Record<string, string> {
+  return Object.fromEntries(placeholders.map((placeholder) => [placeholder, NAMES[placeholder]]));
+}
+
+/** ?job= and ?status= as a FilterExpression, for lists whose partition does not answer them. */
+function residualFilter({ job, status }: JobResultFilter): QueryFilter | undefined {
+  const conditions: string[] = [];
+  const filterNames: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (job !== undefined) {
+    conditions.push('#fJob = :fJob');
+    filterNames['#fJob'] = 'job';
+    values[':fJob'] = job;
+  }
+  if (status !== undefined) {
+    conditions.push('#fStatus = :fStatus');
+    filterNames['#fStatus'] = 'status';
+    values[':fStatus'] = status;
+  }
+  if (conditions.length === 0) return undefined;
+  return { expression: conditions.join(' AND '), names: filterNames, values };
+}
+
+/** The index keys that follow the status, as expression values for a transition's SET. */
+function statusKeyValues(status: JobResultStatus): Record<':gsi3pk' | ':gsi4pk', string> {
+  const { gsi3pk, gsi4pk } = jobResultStatusKeys(status);
+  return { ':gsi3pk': gsi3pk, ':gsi4pk': gsi4pk };
+}
+
+export class DynamoDbJobResultStore implements JobResultStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor({ client, tableName }: DynamoDbStoreOptions) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async create(result: JobResult): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: jobResultToItem(result),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error))
+        throw new ConflictError(`A job result with id "${result.id}" already exists.`);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<JobResult | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: jobResultKey(id), ConsistentRead: true }),
+    );
+    return item === undefined ? undefined : jobResultFromItem(item);
+  }
+
+  /**
+   * ?scheduled_job= is served from its gsi5 partition; with ?job= or ?status= as well, those become a
+   * FilterExpression on it, so such pages may be short (see query-page.ts). A scheduled job's runs are
+   * few and all of one job, so this reads little.
+   */
+  list(filter: JobResultFilter, page: PageRequest): Promise<Page<JobResult>> {
+    const plan = jobResultListPlan(filter);
+    if (plan === undefined) return Promise.resolve({ items: [] });
+    return queryPage({
+      client: this.client,
+      tableName: this.tableName,
+      query: plan.query,
+      filter: residualFilter(plan.residual),
+      order: 'descending',
+      page,
+      toDomain: jobResultFromItem,
+    });
+  }
+
+  listUnfinished(page: PageRequest): Promise<Page<JobResult>> {
+    return queryMergedPage({
+      client: this.client,
+      tableName: this.tableName,
+      queries: unfinishedJobResultQueries(),
+      order: 'ascending',
+      page,
+      toDomain: jobResultFromItem,
+    });
+  }
+
+  async markStarted(id: string, execution: string, at: string): Promise<JobResult> {
+    // Repeating the start for the same execution passes the condition and changes nothing:
+    // date_started keeps its first value.
+    return this.transition(id, `start it for execution "${execution}"`, {
+      UpdateExpression:
+        'SET #status = :started, #execution = :execution, #dateStarted = if_not_exists(#dateStarted, :at), ' +
+        '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+      ConditionExpression:
+        'attribute_exists(pk) AND (#status = :pending OR (#status = :started AND #execution = :execution))',
+      ExpressionAttributeNames: names('#status', '#execution', '#dateStarted', '#gsi3pk', '#gsi4pk'),
+      ExpressionAttributeValues: {
+        ':pending': 'PENDING',
+        ':started': 'STARTED',
+        ':execution': execution,
+        ':at': at,
+        ...statusKeyValues('STARTED'),
+      },
+    });
+  }
+
+  async finish(id: string, outcome: RunOutcome, at: string): Promise<JobResult> {
+    // Repeating the same outcome passes the condition and changes nothing: every value is set with
+    // if_not_exists, and an outcome without output or error records that as NULL so a repeat that
+    // brings one cannot add it.
+    return this.transition(id, `finish it as ${outcome.status}`, {
+      UpdateExpression:
+        'SET #status = :status, #dateDone = if_not_exists(#dateDone, :at), ' +
+        '#output = if_not_exists(#output, :output), #error = if_not_exists(#error, :error), ' +
+        '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+      ConditionExpression: 'attribute_exists(pk) AND #status IN (:pending, :started, :status)',
+      ExpressionAttributeNames: names('#status', '#dateDone', '#output', '#error', '#gsi3pk', '#gsi4pk'),
+      ExpressionAttributeValues: {
+        ':pending': 'PENDING',
+        ':started': 'STARTED',
+        ':status': outcome.status,
+        ':at': at,
+        ':output': toJsonText(outcome.output) ?? null,
+        ':error': outcome.status === 'SUCCESS' ? null : outcome.error,
+        ...statusKeyValues(outcome.status),
+      },
+    });
+  }
+
+  async appendLogs(id: string, lines: readonly LogLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    const normalised = lines.map(normaliseLogLine);
+    if (await this.appendWhole(id, normalised)) return;
+    await this.appendWhatFits(id, normalised);
+  }
+
+  /**
+   * The usual case, one write: the counters in the condition keep the cap without reading first.
+   * False when the result is not STARTED or the lines do not all fit; a batch that could never fit
+   * whole is not even sent.
+   */
+  private async appendWhole(id: string, lines: readonly LogLine[]): Promise<boolean> {
+    const bytes = totalLogBytes(lines);
+    if (lines.length > LOG_LINE_BUDGET || bytes > LOG_BYTE_BUDGET) return false;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobResultKey(id),
+          UpdateExpression:
+            'SET #logs = list_append(#logs, :lines), #logCount = #logCount + :count, #logBytes = #logBytes + :bytes',
+          ConditionExpression:
+            '#status = :started AND #logTruncated = :false AND #logCount <= :countBefore AND #logBytes <= :bytesBefore',
+          ExpressionAttributeNames: names('#status', '#logs', '#logCount', '#logBytes', '#logTruncated'),
+          ExpressionAttributeValues: {
+            ':lines': lines,
+            ':count': lines.length,
+            ':bytes': bytes,
+            ':started': 'STARTED',
+            ':false': false,
+            ':countBefore': LOG_LINE_BUDGET - lines.length,
+            ':bytesBefore': LOG_BYTE_BUDGET - bytes,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Reads the counters, appends what fits and then the truncation notice, guarded by the count that
+   * was read; another append may get there first, so this retries a few times.
+   */
+  private async appendWhatFits(id: string, lines: readonly LogLine[]): Promise<void> {
+    for (let attempt = 0; attempt < MAX_LOG_APPEND_ATTEMPTS; attempt++) {
+      const { Item: item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: jobResultKey(id),
+          ConsistentRead: true,
+          ProjectionExpression: '#status, #logCount, #logBytes, #logTruncated',
+          ExpressionAttributeNames: names('#status', '#logCount', '#logBytes', '#logTruncated'),
+        }),
+      );
+      if (item === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
+      if (item.status !== 'STARTED') {
+        throw new StaleStateError(`Job result "${id}" is ${String(item.status)}, so its log is closed.`);
+      }
+      if (item.log_truncated === true) return;
+      const count = Number(item.log_count);
+      const fit = fitLogs({ count, bytes: Number(item.log_bytes) }, lines);
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: jobResultKey(id),
+            UpdateExpression:
+              'SET #logs = list_append(#logs, :lines), #logCount = :newCount, #logBytes = :newBytes, ' +
+              '#logTruncated = :truncated',
+            ConditionExpression: '#status = :started AND #logTruncated = :false AND #logCount = :count',
+            ExpressionAttributeNames: names('#status', '#logs', '#logCount', '#logBytes', '#logTruncated'),
+            ExpressionAttributeValues: {
+              ':lines': fit.lines,
+              ':newCount': fit.count,
+              ':newBytes': fit.bytes,
+              ':truncated': fit.truncated,
+              ':started': 'STARTED',
+              ':false': false,
+              ':count': count,
+            },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    throw new StaleStateError(
+      `Appending to the log of job result "${id}" kept losing to concurrent appends.`,
+    );
+  }
+
+  /** A conditional UpdateItem returning the new result; a failed condition is explained by one read. */
+  private async transition(
+    id: string,
+    attempted: string,
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+  ): Promise<JobResult> {
+    try {
+      const { Attributes: attributes } = await this.client.send(
+        new UpdateCommand({
+          ...update,
+          TableName: this.tableName,
+          Key: jobResultKey(id),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      if (attributes === undefined)
+        throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
+      return jobResultFromItem(attributes);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    const current = await this.get(id);
+    if (current === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
+    const execution = current.execution === undefined ? '' : ` (execution "${current.execution}")`;
+    throw new StaleStateError(`Job result "${id}" is ${current.status}${execution}; cannot ${attempted}.`);
+  }
+}

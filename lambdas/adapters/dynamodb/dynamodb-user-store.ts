@@ -1,0 +1,54 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../core/errors';
+import type { Page, PageRequest } from '../../core/pagination';
+import type { UserStore } from '../../core/ports';
+import type { User } from '../../core/users';
+import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
+import { userKey, userListQuery } from './keys';
+import { userFromItem, userToItem } from './mappers';
+import { queryPage } from './query-page';
+
+export class DynamoDbUserStore implements UserStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor({ client, tableName }: DynamoDbStoreOptions) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async create(user: User): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: userToItem(user),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error))
+        throw new ConflictError('A user with that username already exists.');
+      throw error;
+    }
+  }
+
+  async get(username: string): Promise<User | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: userKey(username) }),
+    );
+    return item === undefined ? undefined : userFromItem(item);
+  }
+
+  /** By username, as Nautobot lists users. */
+  list(page: PageRequest): Promise<Page<User>> {
+    return queryPage({
+      client: this.client,
+      tableName: this.tableName,
+      query: userListQuery(),
+      order: 'ascending',
+      page,
+      toDomain: userFromItem,
+    });
+  }
+}

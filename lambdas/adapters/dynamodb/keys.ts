@@ -1,0 +1,340 @@
+/**
+ * Every key of the single table is built here; nothing outside `adapters/dynamodb` sees them.
+ *
+ * Table: `pk` / `sk` (S). Five overloaded global secondary indexes `gsi1`..`gsi5`, each `gsiNpk` /
+ * `gsiNsk` (S), projection ALL. An index partition value always starts with the entity's plural
+ * (`USERS`, `TOKENS`, `RESULTS`), so entities share the indexes without ever meeting in a partition.
+ *
+ * entity      pk / sk                      index  partition / sort key                    serves
+ * ----------  ---------------------------  -----  --------------------------------------  ------------------------
+ * user        USER#<username> / USER       gsi1   USERS / <username>                      all users, by username
+ * token       TOKEN#<keyHash> / TOKEN      gsi1   TOKENS / <created>#<id>                 all tokens, newest first
+ *                                          gsi2   TOKENS#USER#<username> / <created>#<id> one user's tokens
+ * job result  RESULT#<id> / RESULT         gsi1   RESULTS / <dateCreated>#<id>            all results, newest first
+ *                                          gsi2   RESULTS#JOB#<job> / <dateCreated>#<id>  ?job=
+ *                                          gsi3   RESULTS#STATUS#<status> / <dateCreated>#<id>
+ *                                                                                         ?status=, and PENDING +
+ *                                                                                         STARTED oldest first
+ *                                                                                         (listUnfinished)
+ *                                          gsi4   RESULTS#STATUS#<status> / <job>#<dateCreated>#<id>
+ *                                                                                         ?job=&status= (begins_with
+ *                                                                                         `<job>#`)
+ *                                          gsi5   RESULTS#SCHEDULED#<scheduledJob> / <dateCreated>#<id>
+ *                                                                                         ?scheduled_job= (only
+ *                                                                                         results of scheduled runs
+ *                                                                                         have it); with job or
+ *                                                                                         status, + FilterExpression
+ * scheduled   SCHEDULED#<id> / SCHEDULED   gsi1   SCHEDULED / <dateCreated>#<id>          all, newest first
+ *   job                                    gsi2   SCHEDULED#JOB#<job> / <dateCreated>#<id>
+ *                                                                                         ?job=
+ *                                          gsi3   SCHEDULED#USER#<user> / <dateCreated>#<id>
+ *                                                                                         ?user=
+ *                                          gsi4   SCHEDULED#ENABLED#<true|false> / <dateCreated>#<id>
+ *                                                                                         ?enabled=
+ *                                          gsi5   SCHEDULED#APPROVAL#<state> / <startTime|dateCreated>#<id>
+ *                                                                                         ?approval_required=
+ *                                                                                         &approved=; `pending` is
+ *                                                                                         the approval queue, oldest
+ *                                                                                         start_time first
+ * scheduled   SCHEDNAME#<name> / NAME      (none)                                         name uniqueness: holds the
+ *   job name                                                                              id of the job that owns it
+ *
+ * A scheduled job's approval state is `not-required`, `pending` (required, no approved_at) or `approved`
+ * (required, approved_at set); approving rewrites gsi5pk alone, in the same conditional UpdateItem, and
+ * setEnabled rewrites gsi4pk alone. Only jobs that require approval are ever approved, so `approved`
+ * holds every job with approved_at.
+ *
+ * Why these shapes:
+ * - Tokens are keyed by the key's hash because the authorizer looks them up by it on every request.
+ * - Every filter combination of the job result list is one exact Query that reads only what it returns.
+ * - gsi4 puts the status in the partition and the job in the sort key (rather than `JOB#<job>#STATUS#<s>`)
+ *   so a status transition rewrites only gsi3pk and gsi4pk, both built from the new status alone: the
+ *   conditional UpdateItem needs no read of the item first. Job paths contain no `#`, so the prefix
+ *   `<job>#` never matches a longer job path.
+ * - Timestamps in sort keys are normalised to `Date#toISOString()` (fixed width, UTC) so string order is
+ *   time order. Sort keys end in the id, so they are unique within their partition. A scheduled job's
+ *   gsi5 sort key is its start time, or its creation time for a `custom` schedule without one.
+ * - A list filter that no one index partition answers is served from the most selective partition
+ *   among those that answer part of it, plus a FilterExpression for the rest (see query-page.ts: such
+ *   pages may be short). For scheduled jobs that is the approval queue, then ?job=, ?user=, the other
+ *   approval states, ?enabled=. Lists from gsi5 are in start time order, oldest first (the queue's
+ *   order); every other list is newest created first.
+ * - Scheduled job names are unique through the name item: DynamoDB has no unique secondary keys, and
+ *   dynalite no transactions, so the name is reserved by its own conditional put (see the store).
+ * - The "all" partitions (USERS, TOKENS, RESULTS, SCHEDULED) are single index partitions: the list needs one
+ *   ordered sequence, and at this service's write rates (well under 1,000 writes/s) one index partition
+ *   is enough. Base-table items are spread over one partition each.
+ */
+import type { JobResultFilter, JobResultStatus } from '../../core/job-results';
+import type { ScheduledJob, ScheduledJobFilter } from '../../core/scheduled-jobs';
+
+export const INDEX_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
+export type IndexName = (typeof INDEX_NAMES)[number];
+
+export interface TableKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+export interface IndexKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** One exact Query on one index partition, optionally narrowed to sort keys with a prefix. */
+export interface IndexQuery {
+  readonly index: IndexName;
+  readonly partition: string;
+  readonly sortKeyPrefix?: string | undefined;
+}
+
+export function indexAttributes(index: IndexName): { readonly pk: string; readonly sk: string } {
+  return { pk: `${index}pk`, sk: `${index}sk` };
+}
+
+/** The key attributes of an item as seen through an index, which is what a Query's LastEvaluatedKey holds. */
+export function indexKeyAttributeNames(index: IndexName): readonly string[] {
+  const { pk, sk } = indexAttributes(index);
+  return ['pk', 'sk', pk, sk];
+}
+
+/** Fixed-width UTC ISO 8601, so that sort keys order by time. */
+export function sortableTime(time: string): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) throw new Error(`"${time}" is not a valid timestamp.`);
+  return date.toISOString();
+}
+
+// Users
+
+export function userKey(username: string): TableKey {
+  return { pk: `USER#${username}`, sk: 'USER' };
+}
+
+export function userIndexKeys(username: string): Record<string, string> {
+  return { gsi1pk: 'USERS', gsi1sk: username };
+}
+
+export function userListQuery(): IndexQuery {
+  return { index: 'gsi1', partition: 'USERS' };
+}
+
+// Tokens
+
+export function tokenKey(keyHash: string): TableKey {
+  return { pk: `TOKEN#${keyHash}`, sk: 'TOKEN' };
+}
+
+export function tokenIndexKeys(token: { user: string; created: string; id: string }): Record<string, string> {
+  const order = `${sortableTime(token.created)}#${token.id}`;
+  return { gsi1pk: 'TOKENS', gsi1sk: order, gsi2pk: `TOKENS#USER#${token.user}`, gsi2sk: order };
+}
+
+export function tokenListQuery(filter: { readonly user?: string | undefined }): IndexQuery {
+  return filter.user === undefined
+    ? { index: 'gsi1', partition: 'TOKENS' }
+    : { index: 'gsi2', partition: `TOKENS#USER#${filter.user}` };
+}
+
+// Job results
+
+export function jobResultKey(id: string): TableKey {
+  return { pk: `RESULT#${id}`, sk: 'RESULT' };
+}
+
+function jobResultStatusPartition(status: JobResultStatus): string {
+  return `RESULTS#STATUS#${status}`;
+}
+
+/** The index attributes that change with the status; a transition SETs exactly these. */
+export function jobResultStatusKeys(status: JobResultStatus): { gsi3pk: string; gsi4pk: string } {
+  const partition = jobResultStatusPartition(status);
+  return { gsi3pk: partition, gsi4pk: partition };
+}
+
+function jobResultScheduledPartition(scheduledJob: string): string {
+  return `RESULTS#SCHEDULED#${scheduledJob}`;
+}
+
+export function jobResultIndexKeys(result: {
+  id: string;
+  job: string;
+  status: JobResultStatus;
+  dateCreated: string;
+  scheduledJob?: string | undefined;
+}): Record<string, string> {
+  const order = `${sortableTime(result.dateCreated)}#${result.id}`;
+  return {
+    gsi1pk: 'RESULTS',
+    gsi1sk: order,
+    gsi2pk: `RESULTS#JOB#${result.job}`,
+    gsi2sk: order,
+    ...jobResultStatusKeys(result.status),
+    gsi3sk: order,
+    gsi4sk: `${result.job}#${order}`,
+    // Results of immediate runs have no scheduled job and stay out of gsi5 (a sparse index).
+    ...(result.scheduledJob === undefined
+      ? {}
+      : { gsi5pk: jobResultScheduledPartition(result.scheduledJob), gsi5sk: order }),
+  };
+}
+
+/**
+ * The index partition that answers a job result filter, and what of the filter it leaves to a
+ * FilterExpression (only with ?scheduled_job=, whose partition holds one scheduled job's runs: few,
+ * and all of one job). Undefined when no result can match: a job path never contains `#`, and a
+ * prefix must not pretend it can.
+ */
+export function jobResultListPlan(
+  filter: JobResultFilter,
+): { readonly query: IndexQuery; readonly residual: JobResultFilter } | undefined {
+  const { job, status, scheduledJob } = filter;
+  if (job?.includes('#')) return undefined;
+  if (scheduledJob !== undefined) {
+    return {
+      query: { index: 'gsi5', partition: jobResultScheduledPartition(scheduledJob) },
+      residual: { job, status },
+    };
+  }
+  const query = jobResultListQuery({ job, status });
+  return query === undefined ? undefined : { query, residual: {} };
+}
+
+/** The exact partition for ?job= and ?status=, which every combination of the two has. */
+export function jobResultListQuery(filter: Omit<JobResultFilter, 'scheduledJob'>): IndexQuery | undefined {
+  const { job, status } = filter;
+  if (job?.includes('#')) return undefined;
+  if (job !== undefined && status !== undefined) {
+    return { index: 'gsi4', partition: jobResultStatusPartition(status), sortKeyPrefix: `${job}#` };
+  }
+  if (job !== undefined) return { index: 'gsi2', partition: `RESULTS#JOB#${job}` };
+  if (status !== undefined) return { index: 'gsi3', partition: jobResultStatusPartition(status) };
+  return { index: 'gsi1', partition: 'RESULTS' };
+}
+
+/** The partitions whose union is "not finished yet", all on one index and ordered by creation. */
+export function unfinishedJobResultQueries(): readonly IndexQuery[] {
+  return [
+    { index: 'gsi3', partition: jobResultStatusPartition('PENDING') },
+    { index: 'gsi3', partition: jobResultStatusPartition('STARTED') },
+  ];
+}
+
+// Scheduled jobs
+
+export const SCHEDULED_JOB_APPROVAL_STATES = ['not-required', 'pending', 'approved'] as const;
+export type ScheduledJobApprovalState = (typeof SCHEDULED_JOB_APPROVAL_STATES)[number];
+
+export function scheduledJobKey(id: string): TableKey {
+  return { pk: `SCHEDULED#${id}`, sk: 'SCHEDULED' };
+}
+
+export function scheduledJobNameKey(name: string): TableKey {
+  return { pk: `SCHEDNAME#${name}`, sk: 'NAME' };
+}
+
+export function scheduledJobApprovalState(job: {
+  readonly approvalRequired: boolean;
+  readonly approvedAt?: string | undefined;
+}): ScheduledJobApprovalState {
+  if (!job.approvalRequired) return 'not-required';
+  return job.approvedAt === undefined ? 'pending' : 'approved';
+}
+
+export function scheduledJobApprovalPartition(state: ScheduledJobApprovalState): string {
+  return `SCHEDULED#APPROVAL#${state}`;
+}
+
+export function scheduledJobEnabledPartition(enabled: boolean): string {
+  return `SCHEDULED#ENABLED#${enabled}`;
+}
+
+const scheduledJobJobPartition = (job: string): string => `SCHEDULED#JOB#${job}`;
+const scheduledJobUserPartition = (user: string): string => `SCHEDULED#USER#${user}`;
+
+export function scheduledJobIndexKeys(
+  job: Pick<
+    ScheduledJob,
+    'id' | 'job' | 'user' | 'enabled' | 'dateCreated' | 'startTime' | 'approvalRequired' | 'approvedAt'
+  >,
+): Record<string, string> {
+  const order = `${sortableTime(job.dateCreated)}#${job.id}`;
+  return {
+    gsi1pk: 'SCHEDULED',
+    gsi1sk: order,
+    gsi2pk: scheduledJobJobPartition(job.job),
+    gsi2sk: order,
+    gsi3pk: scheduledJobUserPartition(job.user),
+    gsi3sk: order,
+    gsi4pk: scheduledJobEnabledPartition(job.enabled),
+    gsi4sk: order,
+    gsi5pk: scheduledJobApprovalPartition(scheduledJobApprovalState(job)),
+    gsi5sk: `${sortableTime(job.startTime ?? job.dateCreated)}#${job.id}`,
+  };
+}
+
+/** What of a scheduled job filter the chosen partitions leave to a FilterExpression. */
+export interface ScheduledJobResidualFilter {
+  readonly job?: string | undefined;
+  readonly user?: string | undefined;
+  readonly enabled?: boolean | undefined;
+  /** The approval states (gsi5 partitions) to keep. */
+  readonly approvalPartitions?: readonly string[] | undefined;
+}
+
+export interface ScheduledJobListPlan {
+  /** One partition, or (?approval_required=true alone) the approval states to merge. */
+  readonly queries: readonly IndexQuery[];
+  readonly order: 'ascending' | 'descending';
+  readonly residual: ScheduledJobResidualFilter;
+}
+
+/**
+ * The approval states a filter selects, or undefined when it does not filter on approval.
+ * `approved=false` alone means the approval queue (`pending`), not "everything without an approval".
+ */
+export function scheduledJobApprovalStates(
+  filter: Pick<ScheduledJobFilter, 'approvalRequired' | 'approved'>,
+): readonly ScheduledJobApprovalState[] | undefined {
+  const { approvalRequired, approved } = filter;
+  if (approvalRequired === undefined && approved === undefined) return undefined;
+  if (approvalRequired === false) return approved === true ? [] : ['not-required'];
+  if (approved === undefined) return ['pending', 'approved'];
+  return approved ? ['approved'] : ['pending'];
+}
+
+/**
+ * The most selective partition that answers part of the filter, and the rest as a residual filter.
+ * Undefined when no scheduled job can match (`approval_required=false&approved=true`).
+ */
+export function scheduledJobListPlan(filter: ScheduledJobFilter): ScheduledJobListPlan | undefined {
+  const states = scheduledJobApprovalStates(filter);
+  if (states?.length === 0) return undefined;
+  const { job, user, enabled } = filter;
+  const byCreation = (query: IndexQuery, residual: ScheduledJobResidualFilter): ScheduledJobListPlan => ({
+    queries: [query],
+    order: 'descending',
+    residual: {
+      ...residual,
+      approvalPartitions: states?.map(scheduledJobApprovalPartition),
+    },
+  });
+  const byApproval = (): ScheduledJobListPlan => ({
+    queries: (states ?? []).map((state) => ({
+      index: 'gsi5',
+      partition: scheduledJobApprovalPartition(state),
+    })),
+    order: 'ascending',
+    residual: { job, user, enabled },
+  });
+  // The queue is small by nature (requests wait there for a decision) and has its own order.
+  if (states?.length === 1 && states[0] === 'pending') return byApproval();
+  if (job !== undefined)
+    return byCreation({ index: 'gsi2', partition: scheduledJobJobPartition(job) }, { user, enabled });
+  if (user !== undefined)
+    return byCreation({ index: 'gsi3', partition: scheduledJobUserPartition(user) }, { enabled });
+  if (states !== undefined) return byApproval();
+  if (enabled !== undefined)
+    return byCreation({ index: 'gsi4', partition: scheduledJobEnabledPartition(enabled) }, {});
+  return byCreation({ index: 'gsi1', partition: 'SCHEDULED' }, {});
+}

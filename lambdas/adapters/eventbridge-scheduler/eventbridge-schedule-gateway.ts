@@ -1,0 +1,172 @@
+import {
+  CreateScheduleCommand,
+  type CreateScheduleInput,
+  DeleteScheduleCommand,
+  type SchedulerClient,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
+import { systemClock } from '../../core/clock';
+import type { Clock, ScheduleGateway } from '../../core/ports';
+import {
+  SCHEDULER_MAXIMUM_EVENT_AGE_SECONDS,
+  SCHEDULER_MAXIMUM_RETRY_ATTEMPTS,
+  type ScheduledJob,
+} from '../../core/scheduled-jobs';
+import type { ScheduledWorkflowInput } from '../../workflow/run-job-workflow';
+
+/** Where every schedule of this deployment lives and what it invokes. */
+export interface ScheduleTargetConfig {
+  /** The deployment's schedule group. */
+  readonly groupName: string;
+  /** The run-job state machine. */
+  readonly targetArn: string;
+  /** The role schedules assume to start the state machine and write to the dead-letter queue. */
+  readonly roleArn: string;
+  /** SQS queue for invocations that still fail once the retry policy is spent. */
+  readonly deadLetterQueueArn: string;
+}
+
+export interface EventBridgeScheduleGatewayProps extends ScheduleTargetConfig {
+  /** The SDK client, or the local emulator that accepts the same commands. */
+  readonly client: Pick<SchedulerClient, 'send'>;
+  /**
+   * Decides whether a recurring schedule's start date is still ahead (see {@link toCreateScheduleInput}).
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+}
+
+/** The literal EventBridge Scheduler replaces with the occurrence, e.g. `2030-01-01T01:00:00Z`. */
+export const SCHEDULED_TIME_ATTRIBUTE = '<aws.scheduler.scheduled-time>';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_DESCRIPTION_LENGTH = 512;
+
+/**
+ * The schedule's name is the scheduled job's id, so a schedule can always be traced back to (and
+ * reconciled with) its job. Names are 1–64 characters of `[0-9a-zA-Z-_.]`; a UUID always fits.
+ */
+export function scheduleNameFor(scheduledJobId: string): string {
+  if (!UUID.test(scheduledJobId)) {
+    throw new Error(`Scheduled job id "${scheduledJobId}" is not a UUID, so it cannot name a schedule.`);
+  }
+  return scheduledJobId;
+}
+
+/**
+ * The whole schedule for a scheduled job. UpdateSchedule takes the same fields and replaces the
+ * schedule with them, so this one input serves create, replace, pause and resume.
+ *
+ * StartDate is sent only for recurring schedules (EventBridge ignores it for at()) and only while it
+ * is still ahead of `now`: EventBridge refuses a StartDate more than five minutes in the past, on
+ * update as on create, which would make resuming an old recurring job fail. Leaving out a start
+ * date that has passed changes nothing, since a schedule never fires occurrences from before it was
+ * created or updated.
+ */
+export function toCreateScheduleInput(
+  job: ScheduledJob,
+  config: ScheduleTargetConfig,
+  now: Date,
+): CreateScheduleInput {
+  const spec = job.schedule;
+  if (spec === undefined) {
+    throw new Error(`Scheduled job ${job.id} (${job.interval}) has no schedule to hand to EventBridge.`);
+  }
+  const recurring = !spec.expression.startsWith('at(');
+  const startDate = spec.startDate === undefined ? undefined : new Date(spec.startDate);
+  if (startDate !== undefined && Number.isNaN(startDate.getTime())) {
+    throw new Error(`Scheduled job ${job.id} has an unreadable start date "${spec.startDate}".`);
+  }
+  const input: ScheduledWorkflowInput = {
+    scheduled_job_id: job.id,
+    scheduled_time: SCHEDULED_TIME_ATTRIBUTE,
+  };
+  return {
+    Name: scheduleNameFor(job.id),
+    GroupName: config.groupName,
+    Description: truncate(`${job.job}: ${job.name}`, MAX_DESCRIPTION_LENGTH),
+    ScheduleExpression: spec.expression,
+    ScheduleExpressionTimezone: spec.timeZone,
+    ...(recurring && startDate !== undefined && startDate.getTime() > now.getTime()
+      ? { StartDate: startDate }
+      : {}),
+    ActionAfterCompletion: spec.actionAfterCompletion,
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    State: job.enabled ? 'ENABLED' : 'DISABLED',
+    Target: {
+      Arn: config.targetArn,
+      RoleArn: config.roleArn,
+      Input: JSON.stringify(input),
+      RetryPolicy: {
+        MaximumEventAgeInSeconds: SCHEDULER_MAXIMUM_EVENT_AGE_SECONDS,
+        MaximumRetryAttempts: SCHEDULER_MAXIMUM_RETRY_ATTEMPTS,
+      },
+      DeadLetterConfig: { Arn: config.deadLetterQueueArn },
+    },
+  };
+}
+
+/** EventBridge Scheduler as the ScheduleGateway: one schedule per scheduled job, named by its id. */
+export class EventBridgeScheduleGateway implements ScheduleGateway {
+  private readonly clock: Clock;
+
+  constructor(private readonly props: EventBridgeScheduleGatewayProps) {
+    this.clock = props.clock ?? systemClock;
+  }
+
+  /**
+   * Create, or replace when it exists. The schedule can vanish between the two calls (a one-off
+   * deleting itself after firing, a concurrent delete), so a missing one on update is created once
+   * more before giving up.
+   */
+  async put(job: ScheduledJob): Promise<void> {
+    const input = toCreateScheduleInput(job, this.props, this.clock.now());
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.props.client.send(new CreateScheduleCommand(input));
+        return;
+      } catch (error) {
+        if (!isServiceError(error, 'ConflictException')) throw error;
+      }
+      try {
+        await this.props.client.send(new UpdateScheduleCommand(input));
+        return;
+      } catch (error) {
+        if (attempt >= 2 || !isServiceError(error, 'ResourceNotFoundException')) throw error;
+      }
+    }
+  }
+
+  delete(scheduledJobId: string): Promise<void> {
+    return new EventBridgeScheduleRemover(this.props).delete(scheduledJobId);
+  }
+}
+
+/**
+ * Only deletes schedules: what the workflow's guard needs to clean up after a scheduled job that no
+ * longer exists, without the target configuration (or the permissions) to create one.
+ */
+export class EventBridgeScheduleRemover implements Pick<ScheduleGateway, 'delete'> {
+  constructor(private readonly props: Pick<EventBridgeScheduleGatewayProps, 'client' | 'groupName'>) {}
+
+  async delete(scheduledJobId: string): Promise<void> {
+    try {
+      await this.props.client.send(
+        new DeleteScheduleCommand({ Name: scheduleNameFor(scheduledJobId), GroupName: this.props.groupName }),
+      );
+    } catch (error) {
+      if (!isServiceError(error, 'ResourceNotFoundException')) throw error;
+    }
+  }
+}
+
+/** By name rather than class, so errors from another copy of the SDK (or a stand-in) match too. */
+function isServiceError(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/** Cuts at a code point so a surrogate pair is never split. */
+function truncate(text: string, maxLength: number): string {
+  const codePoints = Array.from(text);
+  return codePoints.length <= maxLength ? text : codePoints.slice(0, maxLength).join('');
+}
