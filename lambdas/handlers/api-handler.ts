@@ -1,0 +1,35 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { PermissionDeniedError } from '../core/errors';
+import { jsonErrors } from './http/json-errors';
+import { principalFrom } from './http/principal-context';
+import { header } from './http/request';
+import { match, type Route } from './http/router';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The HTTP API: authenticate from the authorizer's context, route, answer JSON. */
+export function createApiHandler(routes: readonly Route[], logger: Logger) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(jsonErrors(logger))
+    .handler(async (event) => {
+      const method = event.requestContext.http.method.toUpperCase();
+      const { handler, params } = match(routes, method, event.rawPath);
+      const principal = principalFrom((event.requestContext as { authorizer?: unknown }).authorizer);
+      logger.appendKeys({ user: principal.username });
+      if (!principal.writeEnabled && !READ_METHODS.has(method)) {
+        throw new PermissionDeniedError('This token does not permit write operations.');
+      }
+      const response = await handler({ event, principal, params, links: { baseUrl: baseUrl(event) } });
+      logger.info('Request handled', { method, path: event.rawPath, status: response.statusCode });
+      return response;
+    });
+}
+
+function baseUrl(event: APIGatewayProxyEventV2): string {
+  const proto = header(event, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
+  return `${proto}://${event.requestContext.domainName}`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The Lambda runtime's wiring: AWS clients and adapters, built once per cold start by the entry
+ * module that needs them. Local mode has its own composition (local/composition.ts) around the
+ * same handler factories.
+ */
+
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { createDocumentClient } from '../adapters/dynamodb/document-client';
+import { DynamoDbJobResultStore } from '../adapters/dynamodb/dynamodb-job-result-store';
+import { DynamoDbScheduledJobStore } from '../adapters/dynamodb/dynamodb-scheduled-job-store';
+import { DynamoDbTokenStore } from '../adapters/dynamodb/dynamodb-token-store';
+import { DynamoDbUserStore } from '../adapters/dynamodb/dynamodb-user-store';
+import {
+  EventBridgeScheduleGateway,
+  EventBridgeScheduleRemover,
+} from '../adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { StepFunctionsWorkflowStarter } from '../adapters/step-functions/step-functions-workflow-starter';
+import { systemClock, uuidGenerator } from '../core/clock';
+import { catalogue } from '../jobs/catalogue';
+import { readConfig } from './config';
+
+function table() {
+  const { TABLE_NAME: tableName } = readConfig(['TABLE_NAME']);
+  return { client: createDocumentClient(), tableName };
+}
+
+export function apiDependencies(logger: Logger) {
+  const config = readConfig([
+    'STATE_MACHINE_ARN',
+    'SCHEDULE_GROUP_NAME',
+    'SCHEDULER_ROLE_ARN',
+    'SCHEDULER_DLQ_ARN',
+    'SCHEDULER_TARGET_ARN',
+  ]);
+  const store = table();
+  return {
+    catalogue,
+    results: new DynamoDbJobResultStore(store),
+    users: new DynamoDbUserStore(store),
+    tokens: new DynamoDbTokenStore(store),
+    scheduledJobs: new DynamoDbScheduledJobStore(store),
+    workflow: new StepFunctionsWorkflowStarter({
+      client: new SFNClient({}),
+      stateMachineArn: config.STATE_MACHINE_ARN,
+    }),
+    schedules: new EventBridgeScheduleGateway({
+      client: new SchedulerClient({}),
+      groupName: config.SCHEDULE_GROUP_NAME,
+      targetArn: config.SCHEDULER_TARGET_ARN,
+      roleArn: config.SCHEDULER_ROLE_ARN,
+      deadLetterQueueArn: config.SCHEDULER_DLQ_ARN,
+    }),
+    clock: systemClock,
+    ids: uuidGenerator,
+    logger,
+  };
+}
+
+export function authorizerDependencies() {
+  const store = table();
+  return { users: new DynamoDbUserStore(store), tokens: new DynamoDbTokenStore(store), clock: systemClock };
+}
+
+export function runStepDependencies() {
+  const { SCHEDULE_GROUP_NAME } = readConfig(['SCHEDULE_GROUP_NAME']);
+  const store = table();
+  return {
+    catalogue,
+    results: new DynamoDbJobResultStore(store),
+    scheduledJobs: new DynamoDbScheduledJobStore(store),
+    schedules: new EventBridgeScheduleRemover({
+      client: new SchedulerClient({}),
+      groupName: SCHEDULE_GROUP_NAME,
+    }),
+    clock: systemClock,
+  };
+}
+
+export function runJobDependencies() {
+  return { catalogue, results: new DynamoDbJobResultStore(table()), clock: systemClock };
+}

@@ -1,0 +1,303 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors';
+import { getJob, listJobs } from '../../core/job-catalogue-queries';
+import { getJobResult, listJobResults } from '../../core/job-result-queries';
+import { JOB_RESULT_STATUSES } from '../../core/job-results';
+import { type RequestJobRunDeps, requestJobRun } from '../../core/request-job-run';
+import {
+  deleteScheduledJob,
+  getScheduledJob,
+  listScheduledJobs,
+  previewSchedule,
+  type ScheduledJobDeps,
+  setScheduledJobEnabled,
+} from '../../core/scheduled-job-management';
+import type { ScheduledJob } from '../../core/scheduled-jobs';
+import { canonicalTimeZone } from '../../core/schedules';
+import {
+  createToken,
+  createUser,
+  getUser,
+  listTokens,
+  listUsers,
+  type UserAdministrationDeps,
+} from '../../core/user-administration';
+import { jsonBody, listQuery, parseBooleanParam, parseWith, singleValuedQuery } from './request';
+import { json, noContent } from './responses';
+import { type Route, type RouteContext, route } from './router';
+import {
+  serializeJob,
+  serializeJobResult,
+  serializeLogs,
+  serializePage,
+  serializeScheduledJob,
+  serializeToken,
+  serializeUser,
+} from './serializers';
+
+export type ApiDeps = RequestJobRunDeps &
+  ScheduledJobDeps &
+  UserAdministrationDeps & { readonly logger: Logger };
+
+const runBody = z
+  .object({
+    data: z.record(z.string(), z.unknown()).nullable().optional(),
+    schedule: z.unknown().optional(),
+    dryrun: z.boolean().optional(),
+  })
+  .strict();
+
+const patchScheduledJobBody = z.object({ enabled: z.boolean({ error: 'Must be true or false.' }) }).strict();
+
+const previewQuery = z.object({
+  count: z
+    .string()
+    .regex(/^\d+$/, 'A whole number is required.')
+    .transform(Number)
+    .pipe(
+      z.number().int().min(1, 'Ensure this value is at least 1.').max(50, 'Ensure this value is at most 50.'),
+    )
+    .optional(),
+});
+
+const userBody = z
+  .object({
+    username: z.string({ error: 'This field is required.' }),
+    is_superuser: z.boolean().default(false),
+    permissions: z.array(z.string()).max(100).default([]),
+  })
+  .strict();
+
+const tokenBody = z
+  .object({
+    user: z.string().optional(),
+    expires: z.iso.datetime({ offset: true, error: 'Enter a valid date/time with a time zone.' }).optional(),
+    write_enabled: z.boolean().default(true),
+    description: z.string().max(200).default(''),
+  })
+  .strict();
+
+const statusFilter = z.enum(JOB_RESULT_STATUSES, {
+  error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,
+});
+
+export function apiRoutes(deps: ApiDeps): Route[] {
+  const pathOf = (context: RouteContext) => context.event.rawPath;
+  const scheduledJobJson = (job: ScheduledJob, links: RouteContext['links'], displayTimeZone?: string) =>
+    serializeScheduledJob(job, links, deps.clock.now(), {
+      sensitive: deps.catalogue.get(job.job)?.hasSensitiveVariables ?? true,
+      displayTimeZone,
+    });
+
+  return [
+    route('/api/extras/jobs', {
+      GET: async ({ principal, links, event }) => {
+        singleValuedQuery(event, []);
+        const jobs = listJobs(deps.catalogue, principal);
+        return json(200, {
+          count: jobs.length,
+          next: null,
+          previous: null,
+          results: jobs.map((j) => serializeJob(j, links)),
+        });
+      },
+    }),
+    route('/api/extras/jobs/{job+}/run', {
+      POST: async ({ principal, params, event, links }) => {
+        const body = parseWith(runBody, jsonBody(event));
+        const response = await requestJobRun(deps, principal, params.job ?? '', {
+          data: body.data ?? undefined,
+          schedule: body.schedule,
+          dryrun: body.dryrun,
+        });
+        return json(201, {
+          scheduled_job: response.scheduledJob && scheduledJobJson(response.scheduledJob, links),
+          job_result: response.jobResult && serializeJobResult(response.jobResult, links),
+        });
+      },
+    }),
+    route('/api/extras/jobs/{job+}', {
+      GET: async ({ principal, params, links }) =>
+        json(200, serializeJob(getJob(deps.catalogue, principal, params.job ?? ''), links)),
+    }),
+    route('/api/extras/job-results', {
+      GET: async (context) => {
+        const { page, filters } = listQuery(context.event, ['job', 'status', 'scheduled_job']);
+        const status =
+          filters.status === undefined
+            ? undefined
+            : parseWith(z.object({ status: statusFilter }), filters).status;
+        const found = await listJobResults(
+          deps.results,
+          context.principal,
+          { job: filters.job, status, scheduledJob: filters.scheduled_job },
+          page,
+        );
+        return json(
+          200,
+          serializePage(found, (r) => serializeJobResult(r, context.links), context.links, pathOf(context), {
+            ...filters,
+            limit: page.limit,
+          }),
+        );
+      },
+    }),
+    route('/api/extras/job-results/{id}/logs', {
+      GET: async ({ principal, params, event }) => {
+        singleValuedQuery(event, []);
+        return json(200, serializeLogs(await getJobResult(deps.results, principal, params.id ?? '')));
+      },
+    }),
+    route('/api/extras/job-results/{id}', {
+      GET: async ({ principal, params, links, event }) => {
+        singleValuedQuery(event, []);
+        return json(
+          200,
+          serializeJobResult(await getJobResult(deps.results, principal, params.id ?? ''), links),
+        );
+      },
+    }),
+    route('/api/extras/scheduled-jobs', {
+      GET: async (context) => {
+        const { page, filters } = listQuery(context.event, [
+          'job',
+          'user',
+          'enabled',
+          'approval_required',
+          'approved',
+          'display_time_zone',
+        ]);
+        const displayTimeZone = displayZone(filters.display_time_zone);
+        const found = await listScheduledJobs(
+          deps,
+          context.principal,
+          {
+            job: filters.job,
+            user: filters.user,
+            enabled: parseBooleanParam('enabled', filters.enabled),
+            approvalRequired: parseBooleanParam('approval_required', filters.approval_required),
+            approved: parseBooleanParam('approved', filters.approved),
+          },
+          page,
+        );
+        return json(
+          200,
+          serializePage(
+            found,
+            (job) => scheduledJobJson(job, context.links, displayTimeZone),
+            context.links,
+            pathOf(context),
+            { ...filters, limit: page.limit },
+          ),
+        );
+      },
+    }),
+    route('/api/extras/scheduled-jobs/preview', {
+      GET: async ({ event }) => {
+        const query = singleValuedQuery(event, [
+          'interval',
+          'start_time',
+          'crontab',
+          'time_zone',
+          'count',
+          'display_time_zone',
+        ]);
+        const { count } = parseWith(previewQuery, { count: query.count });
+        const preview = previewSchedule(
+          {
+            interval: query.interval,
+            // An unencoded "+01:00" offset arrives as " 01:00": put the plus sign back.
+            start_time: query.start_time?.replace(/ (\d{2}:?\d{2})$/, '+$1'),
+            crontab: query.crontab,
+            time_zone: query.time_zone,
+          },
+          deps.clock.now(),
+          count ?? 5,
+          query.display_time_zone,
+        );
+        return json(200, {
+          next_run_times: preview.nextRunTimes,
+          schedule_expression: preview.expression ?? null,
+          time_zone: preview.timeZone,
+        });
+      },
+    }),
+    route('/api/extras/scheduled-jobs/{id}', {
+      GET: async ({ principal, params, links, event }) => {
+        const query = singleValuedQuery(event, ['display_time_zone']);
+        const found = await getScheduledJob(deps, principal, params.id ?? '');
+        return json(200, scheduledJobJson(found, links, displayZone(query.display_time_zone)));
+      },
+      PATCH: async ({ principal, params, links, event }) => {
+        const body = parseWith(patchScheduledJobBody, jsonBody(event));
+        const updated = await setScheduledJobEnabled(deps, principal, params.id ?? '', body.enabled);
+        return json(200, scheduledJobJson(updated, links));
+      },
+      DELETE: async ({ principal, params }) => {
+        await deleteScheduledJob(deps, principal, params.id ?? '', (error) =>
+          deps.logger.warn('Schedule not deleted; the guard will remove it when it fires', {
+            error: error as Error,
+          }),
+        );
+        return noContent();
+      },
+    }),
+    route('/api/users/users', {
+      GET: async (context) => {
+        const { page } = listQuery(context.event, []);
+        const found = await listUsers(deps, context.principal, page);
+        return json(
+          200,
+          serializePage(found, (u) => serializeUser(u, context.links), context.links, pathOf(context), {
+            limit: page.limit,
+          }),
+        );
+      },
+      POST: async ({ principal, event, links }) => {
+        const body = parseWith(userBody, jsonBody(event));
+        const user = await createUser(deps, principal, {
+          username: body.username,
+          isSuperuser: body.is_superuser,
+          permissions: body.permissions,
+        });
+        return json(201, serializeUser(user, links));
+      },
+    }),
+    route('/api/users/users/{username}', {
+      GET: async ({ principal, params, links }) =>
+        json(200, serializeUser(await getUser(deps, principal, params.username ?? ''), links)),
+    }),
+    route('/api/users/tokens', {
+      GET: async (context) => {
+        const { page, filters } = listQuery(context.event, ['user']);
+        const found = await listTokens(deps, context.principal, { user: filters.user }, page);
+        return json(
+          200,
+          serializePage(found, (t) => serializeToken(t, context.links), context.links, pathOf(context), {
+            ...filters,
+            limit: page.limit,
+          }),
+        );
+      },
+      POST: async ({ principal, event, links }) => {
+        const body = parseWith(tokenBody, jsonBody(event));
+        const issued = await createToken(deps, principal, {
+          user: body.user,
+          expires: body.expires,
+          writeEnabled: body.write_enabled,
+          description: body.description,
+        });
+        return json(201, serializeToken(issued.token, links, issued.key));
+      },
+    }),
+  ];
+}
+
+function displayZone(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const zone = canonicalTimeZone(value);
+  if (zone === undefined)
+    throw new ValidationError({ display_time_zone: [`"${value}" is not an IANA time zone name.`] });
+  return zone;
+}

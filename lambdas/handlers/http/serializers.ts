@@ -1,0 +1,147 @@
+/** Domain objects → Nautobot-shaped JSON. Field names follow Nautobot 2.x where it has them. */
+import { z } from 'zod';
+import type { JobResult } from '../../core/job-results';
+import type { JobDefinition } from '../../core/jobs';
+import type { Page } from '../../core/pagination';
+import { upcomingRuns } from '../../core/scheduled-job-management';
+import type { ScheduledJob } from '../../core/scheduled-jobs';
+import { formatInZone } from '../../core/schedules';
+import type { Token, User } from '../../core/users';
+
+/** Where the API is reached from, for absolute `url`, `next` and `previous` links. */
+export interface Links {
+  readonly baseUrl: string;
+}
+
+export function serializeJob(job: JobDefinition, links: Links) {
+  const [source, module, className] = job.path.split('/');
+  return {
+    id: job.path,
+    url: `${links.baseUrl}/api/extras/jobs/${job.path}/`,
+    name: job.name,
+    description: job.description,
+    source,
+    module_name: module,
+    job_class_name: className,
+    grouping: `${source}/${module}`,
+    enabled: job.enabled,
+    approval_required: job.approvalRequired,
+    has_sensitive_variables: job.hasSensitiveVariables,
+    supports_dryrun: job.supportsDryrun,
+    time_limit: job.timeLimitSeconds,
+    variables: z.toJSONSchema(job.variables, { io: 'input', unrepresentable: 'any' }),
+  };
+}
+
+export function serializeJobResult(result: JobResult, links: Links) {
+  return {
+    id: result.id,
+    url: `${links.baseUrl}/api/extras/job-results/${result.id}/`,
+    job: result.job,
+    name: result.name,
+    status: result.status,
+    user: result.user,
+    dryrun: result.dryrun,
+    task_kwargs: result.data ?? null,
+    scheduled_job: result.scheduledJob ?? null,
+    date_created: result.dateCreated,
+    date_started: result.dateStarted ?? null,
+    date_done: result.dateDone ?? null,
+    result: result.output ?? null,
+    traceback: result.error ?? null,
+    execution: result.execution ?? null,
+    log_count: result.logs.length,
+    logs_url: `${links.baseUrl}/api/extras/job-results/${result.id}/logs/`,
+  };
+}
+
+export function serializeLogs(result: JobResult) {
+  return result.logs.map((line, index) => ({
+    id: index + 1,
+    job_result: result.id,
+    log_level: line.level,
+    message: line.message,
+    created: line.time,
+  }));
+}
+
+export function serializeUser(user: User, links: Links) {
+  return {
+    id: user.username,
+    url: `${links.baseUrl}/api/users/users/${encodeURIComponent(user.username)}/`,
+    username: user.username,
+    is_superuser: user.isSuperuser,
+    permissions: user.permissions,
+    date_joined: user.dateJoined,
+  };
+}
+
+export function serializeToken(token: Token, links: Links, key?: string) {
+  return {
+    id: token.id,
+    url: `${links.baseUrl}/api/users/tokens/${token.id}/`,
+    user: token.user,
+    created: token.created,
+    expires: token.expires ?? null,
+    write_enabled: token.writeEnabled,
+    description: token.description,
+    display: `****${token.keyHint}`,
+    ...(key === undefined ? {} : { key }),
+  };
+}
+
+/** `{count, next, previous, results}`; count is null because it cannot be known without reading everything. */
+export function serializePage<T, R>(
+  page: Page<T>,
+  serialize: (item: T) => R,
+  links: Links,
+  path: string,
+  query: Record<string, string | number | undefined>,
+) {
+  const link = (cursor: string | undefined) => {
+    if (cursor === undefined) return null;
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && name !== 'cursor') params.set(name, String(value));
+    }
+    params.set('cursor', cursor);
+    return `${links.baseUrl}${path}?${params.toString()}`;
+  };
+  return {
+    count: null,
+    next: link(page.next),
+    previous: link(page.previous),
+    results: page.items.map(serialize),
+  };
+}
+
+export function serializeScheduledJob(
+  job: ScheduledJob,
+  links: Links,
+  now: Date,
+  options: { readonly sensitive: boolean; readonly displayTimeZone?: string | undefined },
+) {
+  return {
+    id: job.id,
+    url: `${links.baseUrl}/api/extras/scheduled-jobs/${job.id}/`,
+    name: job.name,
+    job: job.job,
+    interval: job.interval,
+    start_time: job.startTime === undefined ? null : formatInZone(new Date(job.startTime), job.timeZone),
+    time_zone: job.timeZone,
+    crontab: job.crontab ?? null,
+    one_off: job.oneOff,
+    enabled: job.enabled,
+    user: job.user,
+    ...(options.sensitive ? {} : { data: job.data }),
+    total_run_count: job.totalRunCount,
+    last_run_at: job.lastRunAt ?? null,
+    date_created: job.dateCreated,
+    approval_required: job.approvalRequired,
+    approved_by_user: job.approvedByUser ?? null,
+    approved_at: job.approvedAt ?? null,
+    schedule_expression: job.schedule?.expression ?? null,
+    next_run_times: upcomingRuns(job, now, 5, options.displayTimeZone ?? job.timeZone),
+    job_results_url: `${links.baseUrl}/api/extras/job-results/?scheduled_job=${job.id}`,
+  };
+}

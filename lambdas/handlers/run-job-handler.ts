@@ -1,0 +1,38 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import type { RunOutcome } from '../core/ports';
+import { type ExecuteJobDeps, executeJob } from '../core/run-steps';
+
+const runEvent = z.object({
+  job_result_id: z.string().min(1),
+  job: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+  user: z.string().min(1),
+  dryrun: z.boolean(),
+  time_limit_seconds: z.number().int().positive(),
+});
+
+export type RunJobEvent = z.input<typeof runEvent>;
+
+/** Runs one job and returns its outcome; the job's own failures are outcomes, not errors. */
+export function createRunJobHandler(deps: ExecuteJobDeps, logger: Logger) {
+  return middy<unknown, RunOutcome>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (raw) => {
+      const event = runEvent.parse(raw);
+      logger.appendKeys({ jobResultId: event.job_result_id, job: event.job });
+      logger.info('Running job');
+      const outcome = await executeJob(deps, {
+        jobResultId: event.job_result_id,
+        job: event.job,
+        data: event.data,
+        user: event.user,
+        dryrun: event.dryrun,
+        timeLimitSeconds: event.time_limit_seconds,
+      });
+      logger.info('Job ran', { status: outcome.status });
+      return outcome;
+    });
+}

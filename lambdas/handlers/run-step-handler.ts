@@ -1,0 +1,123 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import type { JOB_RESULT_STATUSES } from '../core/job-results';
+import { markRunStarted, type RunStepDeps, recordFailure, recordOutcome } from '../core/run-steps';
+import { claimScheduledRun, countScheduledRun, type ScheduledRunDeps } from '../core/scheduled-runs';
+
+const jobOutput = z.json().optional();
+
+const stepEvent = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('start'), job_result_id: z.string().min(1), execution: z.string().min(1) }),
+  z.object({
+    action: z.literal('finish'),
+    job_result_id: z.string().min(1),
+    outcome: z.discriminatedUnion('status', [
+      z.object({ status: z.literal('SUCCESS'), output: jobOutput }),
+      z.object({ status: z.enum(['FAILURE', 'REVOKED']), error: z.string(), output: jobOutput }),
+    ]),
+  }),
+  z.object({
+    action: z.literal('claim'),
+    scheduled_job_id: z.string().min(1),
+    scheduled_time: z.string().min(1),
+    execution: z.string().min(1),
+  }),
+  z.object({
+    action: z.literal('count'),
+    scheduled_job_id: z.string().min(1),
+    scheduled_time: z.string().min(1),
+  }),
+  z.object({
+    action: z.literal('fail'),
+    job_result_id: z.string().min(1),
+    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).loose(),
+  }),
+]);
+
+export type RunStepEvent = z.input<typeof stepEvent>;
+
+export type RunStepResponse =
+  | {
+      readonly status: (typeof JOB_RESULT_STATUSES)[number] | 'MISSING';
+      readonly user?: string;
+      readonly dryrun?: boolean;
+    }
+  /** Every field is always present: the workflow's ResultSelector cannot select an absent one. */
+  | {
+      readonly run: boolean;
+      readonly reason: string | null;
+      readonly request: {
+        readonly job_result_id: string;
+        readonly job: string;
+        readonly data: Record<string, unknown>;
+        readonly time_limit_seconds: number;
+      } | null;
+    }
+  | { readonly counted: true };
+
+/** The workflow's bookkeeping steps; each is a single conditional write, safe to retry. */
+export function createRunStepHandler(deps: RunStepDeps & ScheduledRunDeps, logger: Logger) {
+  return middy<unknown, RunStepResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (raw) => {
+      const event = stepEvent.parse(raw);
+      logger.appendKeys({ action: event.action });
+      if ('job_result_id' in event) logger.appendKeys({ jobResultId: event.job_result_id });
+      switch (event.action) {
+        case 'claim': {
+          logger.appendKeys({
+            scheduledJobId: event.scheduled_job_id,
+            scheduledTime: event.scheduled_time,
+            execution: event.execution,
+          });
+          const decision = await claimScheduledRun(deps, {
+            scheduledJobId: event.scheduled_job_id,
+            scheduledTime: event.scheduled_time,
+            execution: event.execution,
+          });
+          if (!decision.run) {
+            logger.info('Occurrence not run', { reason: decision.reason });
+            return { run: false, reason: decision.reason, request: null };
+          }
+          logger.info('Occurrence claimed', { jobResultId: decision.request.jobResultId });
+          const { request } = decision;
+          return {
+            run: true,
+            reason: null,
+            request: {
+              job_result_id: request.jobResultId,
+              job: request.job,
+              data: request.data,
+              time_limit_seconds: request.timeLimitSeconds,
+            },
+          };
+        }
+        case 'count': {
+          logger.appendKeys({ scheduledJobId: event.scheduled_job_id, scheduledTime: event.scheduled_time });
+          await countScheduledRun(deps, {
+            scheduledJobId: event.scheduled_job_id,
+            scheduledTime: event.scheduled_time,
+          });
+          return { counted: true };
+        }
+        case 'start': {
+          logger.appendKeys({ execution: event.execution });
+          const result = await markRunStarted(deps, event.job_result_id, event.execution);
+          logger.info('Run started');
+          return { status: result.status, user: result.user, dryrun: result.dryrun };
+        }
+        case 'finish': {
+          const result = await recordOutcome(deps, event.job_result_id, event.outcome);
+          logger.info('Run finished', { status: result.status });
+          return { status: result.status };
+        }
+        case 'fail': {
+          const result = await recordFailure(deps, event.job_result_id, event.error);
+          logger.warn('Run failed in the workflow', { error: event.error, status: result?.status });
+          return { status: result?.status ?? 'MISSING' };
+        }
+      }
+    });
+}

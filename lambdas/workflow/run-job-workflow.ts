@@ -1,0 +1,235 @@
+/**
+ * The "run job" workflow, in Amazon States Language (JSONPath, not JSONata: the local emulator
+ * only understands JSONPath). The CDK stack deploys this definition with the function ARNs
+ * substituted, and local mode executes the very same object in aws-local-stepfunctions.
+ *
+ * Input: RunWorkflowInput for a run started now, or ScheduledWorkflowInput from EventBridge
+ * Scheduler, whose occurrence is first claimed so that a duplicate delivery ends without running.
+ * Every state that writes is idempotent on retry (the run steps are
+ * conditional writes keyed by the execution), so retries never record a run twice.
+ */
+import { catalogue } from '../jobs/catalogue';
+
+export interface RunWorkflowInput {
+  readonly job_result_id: string;
+  readonly job: string;
+  readonly data: Record<string, unknown>;
+  /** The job's own limit, enforced inside the run function. */
+  readonly time_limit_seconds: number;
+}
+
+/** What EventBridge Scheduler (and the local emulator) sends at each occurrence. */
+export interface ScheduledWorkflowInput {
+  readonly scheduled_job_id: string;
+  /** `<aws.scheduler.scheduled-time>`, e.g. `2030-01-01T01:00:00Z`. */
+  readonly scheduled_time: string;
+}
+
+export interface WorkflowFunctions {
+  /** Function name or ARN of the run-step handler (start, finish, fail). */
+  readonly runStep: string;
+  /** Function name or ARN of the run-job handler. */
+  readonly runJob: string;
+}
+
+/** Placeholders the CDK stack fills in with `definitionSubstitutions`. */
+export const DEFINITION_SUBSTITUTIONS = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Step Functions substitution, not a template
+  runStep: '${RunStepFunctionArn}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Step Functions substitution, not a template
+  runJob: '${RunJobFunctionArn}',
+} as const satisfies WorkflowFunctions;
+
+/** Seconds allowed for a bookkeeping step (a single conditional write). */
+const STEP_TIMEOUT_SECONDS = 30;
+/** Added to the longest job limit for the workflow's own backstop timeout on the run task. */
+export const TASK_TIMEOUT_MARGIN_SECONDS = 30;
+
+/**
+ * The run task's backstop timeout. Each job's own limit is enforced inside the run function, which
+ * reports FAILURE when it passes; this only catches a run function that hangs or dies. It is fixed
+ * in the definition because `TimeoutSecondsPath` is read from different inputs by Step Functions
+ * (the state input) and by the local emulator (the task parameters).
+ */
+export function runTaskTimeoutSeconds(catalogue: { maxTimeLimitSeconds(): number }): number {
+  return catalogue.maxTimeLimitSeconds() + TASK_TIMEOUT_MARGIN_SECONDS;
+}
+
+const TRANSIENT_LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+const retryTransient = [
+  {
+    ErrorEquals: TRANSIENT_LAMBDA_ERRORS,
+    IntervalSeconds: 1,
+    MaxAttempts: 4,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
+
+/** A throttled invocation never ran, so it is the only failure of the job itself that is safe to retry. */
+const retryNotStarted = [
+  {
+    ErrorEquals: ['Lambda.TooManyRequestsException'],
+    IntervalSeconds: 2,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
+
+const catchAll = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }];
+
+function invoke(functionName: string, payload: Record<string, unknown>) {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: functionName, Payload: payload },
+  };
+}
+
+export function buildRunJobWorkflow(
+  functions: WorkflowFunctions,
+  runJobTimeoutSeconds: number = runTaskTimeoutSeconds(catalogue),
+) {
+  return {
+    Comment: 'Countersign: run one job (now, or at a scheduled occurrence) and record its result',
+    StartAt: 'Route',
+    States: {
+      Route: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.scheduled_job_id', IsPresent: true, Next: 'ClaimOccurrence' }],
+        Default: 'MarkStarted',
+      },
+      ClaimOccurrence: {
+        ...invoke(functions.runStep, {
+          action: 'claim',
+          'scheduled_job_id.$': '$.scheduled_job_id',
+          'scheduled_time.$': '$.scheduled_time',
+          'execution.$': '$$.Execution.Id',
+        }),
+        TimeoutSeconds: STEP_TIMEOUT_SECONDS,
+        ResultSelector: {
+          'run.$': '$.Payload.run',
+          'request.$': '$.Payload.request',
+          'reason.$': '$.Payload.reason',
+        },
+        ResultPath: '$.claim',
+        Retry: [{ ...retryTransient[0], ErrorEquals: ['States.ALL'], MaxAttempts: 6 }],
+        Next: 'ShouldRun',
+      },
+      ShouldRun: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.claim.run', BooleanEquals: true, Next: 'PrepareScheduledRun' }],
+        Default: 'NotRun',
+      },
+      NotRun: { Type: 'Succeed' },
+      PrepareScheduledRun: {
+        Type: 'Pass',
+        Parameters: {
+          'job_result_id.$': '$.claim.request.job_result_id',
+          'job.$': '$.claim.request.job',
+          'data.$': '$.claim.request.data',
+          'time_limit_seconds.$': '$.claim.request.time_limit_seconds',
+          'scheduled_job_id.$': '$.scheduled_job_id',
+          'scheduled_time.$': '$.scheduled_time',
+        },
+        Next: 'MarkStarted',
+      },
+      MarkStarted: {
+        ...invoke(functions.runStep, {
+          action: 'start',
+          'job_result_id.$': '$.job_result_id',
+          'execution.$': '$$.Execution.Id',
+        }),
+        TimeoutSeconds: STEP_TIMEOUT_SECONDS,
+        ResultSelector: { 'user.$': '$.Payload.user', 'dryrun.$': '$.Payload.dryrun' },
+        ResultPath: '$.started',
+        Retry: retryTransient,
+        Catch: catchAll,
+        Next: 'RunJob',
+      },
+      RunJob: {
+        ...invoke(functions.runJob, {
+          'job_result_id.$': '$.job_result_id',
+          'job.$': '$.job',
+          'data.$': '$.data',
+          'user.$': '$.started.user',
+          'dryrun.$': '$.started.dryrun',
+          'time_limit_seconds.$': '$.time_limit_seconds',
+        }),
+        TimeoutSeconds: runJobTimeoutSeconds,
+        ResultSelector: { 'outcome.$': '$.Payload' },
+        ResultPath: '$.run',
+        Retry: retryNotStarted,
+        Catch: catchAll,
+        Next: 'RecordOutcome',
+      },
+      RecordOutcome: {
+        ...invoke(functions.runStep, {
+          action: 'finish',
+          'job_result_id.$': '$.job_result_id',
+          'outcome.$': '$.run.outcome',
+        }),
+        TimeoutSeconds: STEP_TIMEOUT_SECONDS,
+        ResultSelector: { 'status.$': '$.Payload.status' },
+        ResultPath: '$.recorded',
+        Retry: retryTransient,
+        Next: 'WasScheduled',
+      },
+      RecordFailure: {
+        ...invoke(functions.runStep, {
+          action: 'fail',
+          'job_result_id.$': '$.job_result_id',
+          'error.$': '$.error',
+        }),
+        TimeoutSeconds: STEP_TIMEOUT_SECONDS,
+        ResultSelector: { 'status.$': '$.Payload.status' },
+        ResultPath: '$.recorded',
+        Retry: [{ ...retryTransient[0], ErrorEquals: ['States.ALL'], MaxAttempts: 6 }],
+        Next: 'WasScheduled',
+      },
+      WasScheduled: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.scheduled_job_id', IsPresent: true, Next: 'CountRun' }],
+        Default: 'Done',
+      },
+      CountRun: {
+        ...invoke(functions.runStep, {
+          action: 'count',
+          'scheduled_job_id.$': '$.scheduled_job_id',
+          'scheduled_time.$': '$.scheduled_time',
+        }),
+        TimeoutSeconds: STEP_TIMEOUT_SECONDS,
+        ResultPath: null,
+        Retry: [{ ...retryTransient[0], ErrorEquals: ['States.ALL'], MaxAttempts: 6 }],
+        Next: 'Done',
+      },
+      Done: { Type: 'Succeed' },
+    },
+  };
+}
+
+export type RunJobWorkflowDefinition = ReturnType<typeof buildRunJobWorkflow>;
+
+export interface RunRequestInput {
+  readonly jobResultId: string;
+  readonly job: string;
+  readonly data: Record<string, unknown>;
+  readonly timeLimitSeconds: number;
+}
+
+/** The execution input for a run, the same whichever runtime starts it. */
+export function toWorkflowInput(request: RunRequestInput): RunWorkflowInput {
+  return {
+    job_result_id: request.jobResultId,
+    job: request.job,
+    data: request.data,
+    time_limit_seconds: request.timeLimitSeconds,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The local embedded runtime: the same handler factories as the Lambda entry points, wired to
+ * dynalite, the local workflow and the local HTTP server instead of AWS.
+ */
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
+import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
+import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
+import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
+import { DynamoDbUserStore } from '../lambdas/adapters/dynamodb/dynamodb-user-store';
+import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { systemClock, uuidGenerator } from '../lambdas/core/clock';
+import type { JobCatalogue } from '../lambdas/core/jobs';
+import type { Clock } from '../lambdas/core/ports';
+import { recordFailure } from '../lambdas/core/run-steps';
+import { bootstrapAdmin } from '../lambdas/core/user-administration';
+import { createApiHandler } from '../lambdas/handlers/api-handler';
+import { createAuthorizerHandler } from '../lambdas/handlers/authorizer-handler';
+import { apiRoutes } from '../lambdas/handlers/http/routes';
+import { createRunJobHandler } from '../lambdas/handlers/run-job-handler';
+import { createRunStepHandler } from '../lambdas/handlers/run-step-handler';
+import { catalogue as defaultCatalogue } from '../lambdas/jobs/catalogue';
+import { LocalHttpServer } from './http-server';
+import type { LocalLambda } from './lambda-context';
+import { startLocalDynamoDb } from './local-dynamodb';
+import { LOCAL_SCHEDULER, LocalScheduler } from './local-scheduler';
+import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, LocalWorkflow } from './local-workflow';
+
+export interface LocalOptions {
+  /** Where data is kept between starts; in memory when absent (tests). */
+  readonly dataDir?: string | undefined;
+  /** @default 8080 (0 picks a free port) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** A key to accept as the admin's token; generated on first start when absent. */
+  readonly adminToken?: string | undefined;
+  /** @default 'INFO' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** @default the deployment's catalogue */
+  readonly catalogue?: JobCatalogue;
+  /** @default the system clock */
+  readonly clock?: Clock;
+  /** Fire schedules on a timer; tests that move a fake clock call `scheduler.runDue()` instead. @default true */
+  readonly startScheduler?: boolean;
+}
+
+export interface LocalCountersign {
+  readonly url: string;
+  /** A key printed once: the admin token generated on first start. */
+  readonly generatedAdminToken?: string | undefined;
+  readonly workflow: LocalWorkflow;
+  readonly scheduler: LocalScheduler;
+  close(): Promise<void>;
+}
+
+const TABLE_NAME = 'countersign';
+
+export async function startLocalCountersign(options: LocalOptions = {}): Promise<LocalCountersign> {
+  const logLevel = options.logLevel ?? 'INFO';
+  const logger = (name: string) =>
+    new Logger({ serviceName: 'countersign', logLevel, persistentKeys: { function: name } });
+  const clock = options.clock ?? systemClock;
+  const catalogue = options.catalogue ?? defaultCatalogue;
+
+  const dynamodb = await startLocalDynamoDb({
+    tableName: TABLE_NAME,
+    ...(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynamodb') }),
+  });
+  const client = createDocumentClient(dynamodb.client);
+  const results = new DynamoDbJobResultStore({ client, tableName: TABLE_NAME });
+  const users = new DynamoDbUserStore({ client, tableName: TABLE_NAME });
+  const tokens = new DynamoDbTokenStore({ client, tableName: TABLE_NAME });
+  const scheduledJobs = new DynamoDbScheduledJobStore({ client, tableName: TABLE_NAME, clock });
+
+  const startupLogger = logger('countersign-local');
+  // The gateway is the deployed adapter; only its client is swapped for the emulator.
+  let workflowRef: LocalWorkflow | undefined;
+  const scheduler = new LocalScheduler({
+    clock,
+    ...(options.dataDir === undefined ? {} : { directory: join(options.dataDir, 'scheduler') }),
+    invokeTarget: async (_arn, input) => {
+      await workflowRef?.startExecution(JSON.parse(input));
+    },
+    onError: (error) => startupLogger.error('Local scheduler error', { error: error as Error }),
+  });
+  const schedules = new EventBridgeScheduleGateway({
+    client: scheduler,
+    groupName: LOCAL_SCHEDULER.groupName,
+    targetArn: LOCAL_STATE_MACHINE_ARN,
+    roleArn: LOCAL_SCHEDULER.roleArn,
+    deadLetterQueueArn: LOCAL_SCHEDULER.deadLetterQueueArn,
+    clock,
+  });
+  const workflow = new LocalWorkflow({
+    catalogue,
+    functions: {
+      [LOCAL_FUNCTIONS.runStep]: createRunStepHandler(
+        { catalogue, results, scheduledJobs, schedules, clock },
+        logger(LOCAL_FUNCTIONS.runStep),
+      ) as LocalLambda,
+      [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(
+        { catalogue, results, clock },
+        logger(LOCAL_FUNCTIONS.runJob),
+      ) as LocalLambda,
+    },
+    onExecutionError: (name, error) =>
+      startupLogger.error('Workflow execution failed', { execution: name, error: error as Error }),
+  });
+  workflowRef = workflow;
+
+  await failInterruptedRuns(results, clock);
+  const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
+
+  const apiLogger = logger('countersign-api');
+  const server = new LocalHttpServer({
+    authorizer: createAuthorizerHandler(
+      { users, tokens, clock },
+      logger('countersign-authorizer'),
+    ) as LocalLambda,
+    api: createApiHandler(
+      apiRoutes({
+        catalogue,
+        results,
+        users,
+        tokens,
+        scheduledJobs,
+        schedules,
+        workflow,
+        clock,
+        ids: uuidGenerator,
+        logger: apiLogger,
+      }),
+      apiLogger,
+    ) as LocalLambda,
+    onError: (error) => apiLogger.error('Local server error', { error: error as Error }),
+  });
+  const url = await server.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+  if (options.startScheduler ?? true) scheduler.start();
+
+  return {
+    url,
+    generatedAdminToken: admin.generatedKey,
+    workflow,
+    scheduler,
+    close: async () => {
+      await server.close();
+      await scheduler.stop();
+      await workflow.idle();
+      await dynamodb.close();
+    },
+  };
+}
+
+/** Runs in flight when the process last stopped cannot finish: record that instead of leaving them pending. */
+async function failInterruptedRuns(results: DynamoDbJobResultStore, clock: Clock): Promise<void> {
+  for (;;) {
+    const page = await results.listUnfinished({ limit: 100 });
+    for (const result of page.items) {
+      await recordFailure({ results, clock }, result.id, {
+        Error: 'Local.Interrupted',
+        Cause: 'The local server stopped before this run finished.',
+      });
+    }
+    if (page.items.length === 0 || page.next === undefined) return;
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { ensureTable } from '../lambdas/adapters/dynamodb/table-schema';
+
+export interface LocalDynamoDb {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  close(): Promise<void>;
+}
+
+/**
+ * DynamoDB for local mode: dynalite speaking the real protocol on a loopback port, kept on disk
+ * (LevelDB) when given a directory, reached through the real AWS SDK client.
+ */
+export async function startLocalDynamoDb(props: {
+  readonly path?: string;
+  readonly tableName: string;
+}): Promise<LocalDynamoDb> {
+  if (props.path !== undefined) await mkdir(props.path, { recursive: true });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(props.path ? { path: props.path } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
+  await ensureTable(client, props.tableName);
+  return {
+    endpoint,
+    client,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

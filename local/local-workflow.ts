@@ -1,0 +1,97 @@
+import './polyfills';
+import { randomUUID } from 'node:crypto';
+import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+
+type JSONValue = Parameters<StateMachine['run']>[0];
+type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+
+import type { JobCatalogue } from '../lambdas/core/jobs';
+import type { RunRequest, WorkflowStarter } from '../lambdas/core/ports';
+import {
+  buildRunJobWorkflow,
+  runTaskTimeoutSeconds,
+  toWorkflowInput,
+} from '../lambdas/workflow/run-job-workflow';
+import { type LocalLambda, localLambdaContext } from './lambda-context';
+
+export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:countersign-run-job';
+export const LOCAL_FUNCTIONS = { runStep: 'countersign-run-step', runJob: 'countersign-run-job' } as const;
+
+export interface LocalWorkflowProps {
+  /** The same handlers the deployed functions export, keyed by the local function names. */
+  readonly functions: Record<(typeof LOCAL_FUNCTIONS)[keyof typeof LOCAL_FUNCTIONS], LocalLambda>;
+  readonly catalogue: JobCatalogue;
+  readonly onExecutionError?: (name: string, error: unknown) => void;
+}
+
+/**
+ * Step Functions, locally: the deployed workflow definition executed by aws-local-stepfunctions,
+ * with each `lambda:invoke` task calling the handler module its FunctionName names. Executions are
+ * named after their job result, and a name runs at most once per process, as on AWS.
+ */
+export class LocalWorkflow implements WorkflowStarter {
+  private readonly definition: ReturnType<typeof buildRunJobWorkflow>;
+  private readonly machine: StateMachine;
+  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly started = new Set<string>();
+
+  constructor(private readonly props: LocalWorkflowProps) {
+    this.definition = buildRunJobWorkflow(LOCAL_FUNCTIONS, runTaskTimeoutSeconds(props.catalogue));
+    this.machine = new StateMachine(this.definition as unknown as StateMachineDefinition, {
+      validationOptions: { checkArn: false },
+    });
+  }
+
+  async startRun(request: RunRequest): Promise<string> {
+    return this.startExecution(toWorkflowInput(request), request.jobResultId);
+  }
+
+  /**
+   * StartExecution: what EventBridge Scheduler's target does (with a generated name) and what a
+   * run started now does (named after its job result).
+   */
+  async startExecution(input: unknown, name: string = randomUUID()): Promise<string> {
+    const arn = `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (this.started.has(name)) return arn;
+    this.started.add(name);
+    const execution = this.machine.run(input as unknown as JSONValue, {
+      overrides: { taskResourceLocalHandlers: this.taskHandlers() },
+      context: {
+        Execution: {
+          Id: arn,
+          Name: name,
+          Input: input as unknown as JSONValue,
+          StartTime: new Date().toISOString(),
+        },
+      },
+    });
+    const done = execution.result
+      .catch((error: unknown) => this.props.onExecutionError?.(name, error))
+      .finally(() => this.running.delete(name));
+    this.running.set(name, done);
+    return arn;
+  }
+
+  /** Resolves when every execution started so far has ended (tests and shutdown use this). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  private taskHandlers(): TaskHandlers {
+    const handlers: TaskHandlers = {};
+    for (const [stateName, state] of Object.entries(this.definition.States)) {
+      if (state.Type !== 'Task') continue;
+      handlers[stateName] = async (input) => {
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+        const fn = this.props.functions[FunctionName as keyof LocalWorkflowProps['functions']];
+        if (!fn)
+          throw Object.assign(new Error(`No local function ${FunctionName}`), {
+            name: 'Lambda.ResourceNotFoundException',
+          });
+        const result = await fn(Payload, localLambdaContext(FunctionName));
+        return { Payload: result } as Awaited<ReturnType<TaskHandlers[string]>>;
+      };
+    }
+    return handlers;
+  }
+}

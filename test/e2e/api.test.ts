@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, startTestServer } from '../support/local-server';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let api: ApiClient;
+let bobToken: string;
+let viewerToken: string;
+let readOnlyToken: string;
+
+async function createUserWithToken(
+  username: string,
+  permissions: string[],
+  writeEnabled = true,
+): Promise<string> {
+  const user = await api.post('/api/users/users/', { username, permissions });
+  expect(user.status).toBe(201);
+  const token = await api.post('/api/users/tokens/', { user: username, write_enabled: writeEnabled });
+  expect(token.status).toBe(201);
+  return token.body.key as string;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  api = server.api;
+  bobToken = await createUserWithToken('bob', ['view', 'run:local/*']);
+  viewerToken = await createUserWithToken('vera', ['view:local/example/*']);
+  readOnlyToken = await createUserWithToken('rory', ['view', 'run'], false);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('Authentication', () => {
+  it.each([
+    [null, 'Authentication credentials were not provided.'],
+    ['not-a-real-token', 'Invalid token.'],
+  ])('answers 401 with a JSON detail for token %j', async (token, detail) => {
+    const response = await api.get('/api/extras/jobs/', token);
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ detail });
+    expect(response.headers.get('www-authenticate')).toBe('Token');
+  });
+
+  it('refuses writes with a read-only token and changes nothing', async () => {
+    const before = await api.get('/api/extras/job-results/?job=local/example/MyJobWithNoVars&limit=1000');
+    const response = await api.post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {}, readOnlyToken);
+    const after = await api.get('/api/extras/job-results/?job=local/example/MyJobWithNoVars&limit=1000');
+    expect(response.status).toBe(403);
+    expect(response.body).toEqual({ detail: 'This token does not permit write operations.' });
+    expect(after.body.results.length).toBe(before.body.results.length);
+  });
+});
+
+describe('Jobs catalogue', () => {
+  it('lists the jobs a user may view, with variables as JSON Schema', async () => {
+    const response = await api.get('/api/extras/jobs/', viewerToken);
+    expect(response.status).toBe(200);
+    const paths = response.body.results.map((job: { id: string }) => job.id);
+    expect(paths).toContain('local/example/AddNumbers');
+    expect(paths).not.toContain('local/testing/Overrun');
+    const addNumbers = response.body.results.find(
+      (job: { id: string }) => job.id === 'local/example/AddNumbers',
+    );
+    expect(addNumbers).toMatchObject({
+      name: 'Add numbers',
+      has_sensitive_variables: false,
+      approval_required: false,
+      variables: { type: 'object', required: ['numbers'], properties: { numbers: { type: 'array' } } },
+    });
+  });
+
+  it('shows one job by its path, and 404s unknown or hidden ones', async () => {
+    expect((await api.get('/api/extras/jobs/local/example/MyJobWithNoVars/')).body.job_class_name).toBe(
+      'MyJobWithNoVars',
+    );
+    expect(await api.get('/api/extras/jobs/local/example/Nope/')).toMatchObject({
+      status: 404,
+      body: { detail: 'No Job matches the given query.' },
+    });
+    expect((await api.get('/api/extras/jobs/local/testing/Overrun/', viewerToken)).status).toBe(404);
+  });
+});
+
+describe('Running a job now', () => {
+  it('answers 201 with a PENDING result that reaches SUCCESS, with its output and logs', async () => {
+    // Act
+    const response = await api.post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {}, bobToken);
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect(response.body.scheduled_job).toBeNull();
+    expect(response.body.job_result).toMatchObject({
+      status: 'PENDING',
+      user: 'bob',
+      job: 'local/example/MyJobWithNoVars',
+    });
+    const done = await api.waitForResult(response.body.job_result.id, bobToken);
+    expect(done).toMatchObject({ status: 'SUCCESS', result: { greeting: 'Hello, bob.' }, traceback: null });
+    expect(done.date_started).not.toBeNull();
+    expect(done.date_done).not.toBeNull();
+    const logs = await api.get(`/api/extras/job-results/${done.id}/logs/`, bobToken);
+    expect(logs.body).toEqual([
+      expect.objectContaining({ log_level: 'info', message: 'Hello, bob.', job_result: done.id }),
+    ]);
+  });
+
+  it('validates data against the job variables', async () => {
+    const ok = await api.post('/api/extras/jobs/local/example/AddNumbers/run/', {
+      data: { numbers: [1, 2.5], round: true },
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.job_result.task_kwargs).toEqual({ numbers: [1, 2.5], round: true });
+    expect((await api.waitForResult(ok.body.job_result.id)).result).toEqual({ sum: 4 });
+
+    const bad = await api.post('/api/extras/jobs/local/example/AddNumbers/run/', {
+      data: { numbers: 'one', extra: 1 },
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.data).sort()).toEqual(['extra', 'numbers']);
+  });
+
+  it('records a failing job as FAILURE with its error and logs', async () => {
+    const response = await api.post('/api/extras/jobs/local/example/AlwaysFails/run/', {});
+    const done = await api.waitForResult(response.body.job_result.id);
+    expect(done).toMatchObject({ status: 'FAILURE', traceback: 'This job always fails.', result: null });
+    const logs = await api.get(`/api/extras/job-results/${done.id}/logs/`);
+    expect(logs.body.map((line: { log_level: string }) => line.log_level)).toEqual(['warning', 'error']);
+  });
+
+  it('ends a job past its time limit as FAILURE', async () => {
+    const response = await api.post('/api/extras/jobs/local/testing/Overrun/run/', {});
+    const done = await api.waitForResult(response.body.job_result.id);
+    expect(done.status).toBe('FAILURE');
+    expect(done.traceback).toBe('The job did not finish within its time limit of 1 second.');
+  });
+
+  it('never stores the input of a job with sensitive variables', async () => {
+    const response = await api.post('/api/extras/jobs/local/example/GreetWithSecret/run/', {
+      data: { secret: 'hunter2' },
+    });
+    const done = await api.waitForResult(response.body.job_result.id);
+    expect(done).toMatchObject({ status: 'SUCCESS', task_kwargs: null, result: { length: 7 } });
+  });
+
+  it.each([
+    ['unknown job', '/api/extras/jobs/local/example/Nope/run/', {}, undefined, 404],
+    ['disabled job', '/api/extras/jobs/local/testing/Disabled/run/', {}, undefined, 403],
+    ['no run permission', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {}, 'viewer', 403],
+    [
+      'unknown field',
+      '/api/extras/jobs/local/example/MyJobWithNoVars/run/',
+      { colour: 'red' },
+      undefined,
+      400,
+    ],
+    [
+      'data not an object',
+      '/api/extras/jobs/local/example/MyJobWithNoVars/run/',
+      { data: [1] },
+      undefined,
+      400,
+    ],
+  ])('refuses %s with a JSON 4xx', async (_case, path, body, who, status) => {
+    const response = await api.post(path, body, who === 'viewer' ? viewerToken : undefined);
+    expect(response.status).toBe(status);
+    expect(typeof response.body).toBe('object');
+  });
+
+  it("gives Nautobot's messages for permission and disabled jobs", async () => {
+    expect(
+      (await api.post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {}, viewerToken)).body,
+    ).toEqual({
+      detail: 'This user does not have permission to run jobs.',
+    });
+    expect((await api.post('/api/extras/jobs/local/testing/Disabled/run/', {})).body).toEqual({
+      detail: 'This job is not enabled to be run.',
+    });
+  });
+
+  it.each([
+    ['invalid JSON', '{nope', 'application/json', 400],
+    ['a JSON array', '[]', 'application/json', 400],
+    ['a non-JSON media type', 'a=b', 'application/x-www-form-urlencoded', 415],
+  ])('refuses %s', async (_case, rawBody, contentType, status) => {
+    const response = await api.request('POST', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {
+      rawBody,
+      headers: { 'content-type': contentType },
+    });
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+  });
+});
+
+describe('Job results', () => {
+  it('pages with opaque cursors forwards and back, newest first', async () => {
+    // Prepare
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const response = await api.post('/api/extras/jobs/local/example/AddNumbers/run/', {
+        data: { numbers: [i] },
+      });
+      ids.push(response.body.job_result.id);
+    }
+    await server.workflow.idle();
+
+    // Act
+    const first = await api.get('/api/extras/job-results/?job=local/example/AddNumbers&limit=2');
+    const second = await api.get(first.body.next);
+    const back = await api.get(second.body.previous);
+
+    // Assess
+    expect(first.body.count).toBeNull();
+    expect(first.body.previous).toBeNull();
+    expect(first.body.results.map((r: { id: string }) => r.id)).toEqual([ids[4], ids[3]]);
+    expect(second.body.results.map((r: { id: string }) => r.id)).toEqual([ids[2], ids[1]]);
+    expect(back.body.results.map((r: { id: string }) => r.id)).toEqual([ids[4], ids[3]]);
+  });
+
+  it('filters by status and job together', async () => {
+    const response = await api.get('/api/extras/job-results/?job=local/example/AlwaysFails&status=FAILURE');
+    expect(response.status).toBe(200);
+    expect(response.body.results.length).toBeGreaterThan(0);
+    for (const result of response.body.results)
+      expect(result).toMatchObject({ job: 'local/example/AlwaysFails', status: 'FAILURE' });
+  });
+
+  it('shows users only the results of jobs they may view', async () => {
+    const response = await api.get('/api/extras/job-results/?limit=1000', viewerToken);
+    expect(response.body.results.every((r: { job: string }) => r.job.startsWith('local/example/'))).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    ['/api/extras/job-results/?status=DONE', 'status'],
+    ['/api/extras/job-results/?limit=0', 'limit'],
+    ['/api/extras/job-results/?limit=1001', 'limit'],
+    ['/api/extras/job-results/?limit=ten', 'limit'],
+    ['/api/extras/job-results/?colour=red', 'colour'],
+    ['/api/extras/job-results/?limit=1&limit=2', 'limit'],
+  ])('refuses the malformed query %s', async (path, field) => {
+    const response = await api.get(path);
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body)).toEqual([field]);
+  });
+
+  it('refuses a tampered cursor', async () => {
+    const response = await api.get('/api/extras/job-results/?cursor=eyJ2IjoxfQ');
+    expect(response).toMatchObject({ status: 400, body: { detail: 'Invalid cursor.' } });
+  });
+
+  it('404s an unknown result, an unknown path and 405s a wrong method', async () => {
+    expect((await api.get('/api/extras/job-results/00000000-0000-4000-8000-000000000000/')).status).toBe(404);
+    expect(await api.get('/api/extras/nothing-here/')).toMatchObject({
+      status: 404,
+      body: { detail: 'Not found.' },
+    });
+    expect((await api.request('DELETE', '/api/extras/jobs/')).status).toBe(405);
+  });
+});
+
+describe('Users and tokens', () => {
+  it('lets a user create and list their own tokens, the key shown only once', async () => {
+    const created = await api.post('/api/users/tokens/', {}, bobToken);
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^[0-9a-f]{40}$/);
+    const listed = await api.get('/api/users/tokens/', bobToken);
+    expect(
+      listed.body.results.every(
+        (t: { user: string; key?: string }) => t.user === 'bob' && t.key === undefined,
+      ),
+    ).toBe(true);
+    expect((await api.get('/api/extras/jobs/', created.body.key)).status).toBe(200);
+  });
+
+  it('keeps user administration to superusers', async () => {
+    expect((await api.get('/api/users/users/', bobToken)).status).toBe(403);
+    expect((await api.post('/api/users/users/', { username: 'mallory' }, bobToken)).status).toBe(403);
+    expect((await api.post('/api/users/tokens/', { user: 'vera' }, bobToken)).status).toBe(403);
+  });
+
+  it('validates new users', async () => {
+    const duplicate = await api.post('/api/users/users/', { username: 'bob' });
+    expect(duplicate).toMatchObject({
+      status: 400,
+      body: { username: ['A user with that username already exists.'] },
+    });
+    const badPermission = await api.post('/api/users/users/', { username: 'zed', permissions: ['fly:*'] });
+    expect(badPermission.status).toBe(400);
+    expect(Object.keys(badPermission.body)).toEqual(['permissions']);
+    expect((await api.get('/api/users/users/zed/')).status).toBe(404);
+  });
+});

@@ -1,0 +1,336 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../support/in-memory-stores';
+import { type ApiClient, startTestServer } from '../support/local-server';
+
+const RUN = '/api/extras/jobs/local/example/MyJobWithNoVars/run/';
+const clock = new FixedClock(new Date('2029-12-31T12:00:00.000Z'));
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let api: ApiClient;
+
+/** Moves the fake clock, lets the local scheduler fire what is due, and waits for the runs. */
+async function advanceTo(time: string): Promise<void> {
+  clock.set(time);
+  await server.scheduler.runDue();
+  await server.workflow.idle();
+}
+
+async function schedule(body: Record<string, unknown>) {
+  const response = await api.post(RUN, { schedule: body });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.scheduled_job;
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ clock, startScheduler: false });
+  api = server.api;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('Schedule validation', () => {
+  it.each([
+    [
+      { interval: 'future', start_time: '2030-01-01T01:00:00Z' },
+      { name: 'Please provide a name for the job schedule.' },
+    ],
+    [
+      { name: 'past', interval: 'future', start_time: '2020-01-01T01:00:00Z' },
+      {
+        start_time: 'Please enter a valid date and time greater than or equal to the current date and time.',
+      },
+    ],
+    [
+      { name: 'no start', interval: 'daily' },
+      {
+        start_time: 'Please enter a valid date and time greater than or equal to the current date and time.',
+      },
+    ],
+    [
+      { name: 'bad cron', interval: 'custom', crontab: '61 * * * *' },
+      { crontab: 'Please enter a valid crontab.' },
+    ],
+  ])("refuses %j with Nautobot's message", async (body, expected) => {
+    const response = await api.post(RUN, { schedule: body });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual(expected);
+  });
+
+  it.each([
+    [{ name: 'x', interval: 'fortnightly', start_time: '2030-01-01T01:00:00Z' }, 'interval'],
+    [
+      { name: 'x', interval: 'daily', start_time: '2030-01-01T01:00:00Z', time_zone: 'Mars/Olympus' },
+      'time_zone',
+    ],
+    [{ name: 'x', interval: 'custom', crontab: '0 9 1 * 1' }, 'crontab'],
+    [{ name: 'x', interval: 'daily', start_time: '2030-01-01T01:00:00' }, 'start_time'],
+  ])('refuses %j on the %s field', async (body, field) => {
+    const response = await api.post(RUN, { schedule: body });
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body)).toEqual([field]);
+  });
+
+  it('refuses to schedule a job with sensitive variables', async () => {
+    const response = await api.post('/api/extras/jobs/local/example/GreetWithSecret/run/', {
+      data: { secret: 's' },
+      schedule: { name: 'secret', interval: 'future', start_time: '2030-01-01T01:00:00Z' },
+    });
+    expect(response).toMatchObject({
+      status: 400,
+      body: { schedule: { interval: ['Unable to schedule job: Job may have sensitive input variables'] } },
+    });
+  });
+
+  it('refuses a duplicate schedule name with a 400 and keeps the first', async () => {
+    const first = await schedule({
+      name: 'unique name',
+      interval: 'future',
+      start_time: '2030-06-01T00:00:00Z',
+    });
+    const second = await api.post(RUN, {
+      schedule: { name: 'unique name', interval: 'future', start_time: '2030-07-01T00:00:00Z' },
+    });
+    expect(second).toMatchObject({
+      status: 400,
+      body: { name: ['A scheduled job with this name already exists.'] },
+    });
+    expect((await api.get(`/api/extras/scheduled-jobs/${first.id}/`)).body.start_time).toBe(
+      '2030-06-01T00:00:00+00:00',
+    );
+  });
+});
+
+describe('A future run', () => {
+  it('runs once at its time and counts the run', async () => {
+    // Prepare
+    const job = await schedule({ name: 'test', interval: 'future', start_time: '2030-01-01T01:00:00.000Z' });
+    expect(job).toMatchObject({
+      one_off: true,
+      enabled: true,
+      total_run_count: 0,
+      job: 'local/example/MyJobWithNoVars',
+    });
+    expect(job.next_run_times).toEqual(['2030-01-01T01:00:00+00:00']);
+
+    // Act
+    await advanceTo('2030-01-01T00:59:59.000Z');
+    const before = await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`);
+    await advanceTo('2030-01-01T01:00:00.000Z');
+    await advanceTo('2030-01-01T02:00:00.000Z');
+
+    // Assess
+    expect(before.body.results).toEqual([]);
+    const after = await api.get(`/api/extras/scheduled-jobs/${job.id}/`);
+    expect(after.body).toMatchObject({ total_run_count: 1, next_run_times: [] });
+    expect(after.body.last_run_at).not.toBeNull();
+    const results = await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`);
+    expect(results.body.results).toHaveLength(1);
+    expect(results.body.results[0]).toMatchObject({
+      status: 'SUCCESS',
+      user: 'admin',
+      scheduled_job: job.id,
+    });
+  });
+});
+
+describe('Recurring runs', () => {
+  it('keep 09:00 New York time across the DST change, in preview and in the scheduled job', async () => {
+    // Act
+    const job = await schedule({
+      name: 'morning',
+      interval: 'daily',
+      start_time: '2030-03-08T09:00:00-05:00',
+      time_zone: 'America/New_York',
+    });
+    const preview = await api.get(
+      '/api/extras/scheduled-jobs/preview/?interval=daily&start_time=2030-03-08T09:00:00-05:00&time_zone=America/New_York&count=4',
+    );
+
+    // Assess
+    const expected = [
+      '2030-03-08T09:00:00-05:00',
+      '2030-03-09T09:00:00-05:00',
+      '2030-03-10T09:00:00-04:00',
+      '2030-03-11T09:00:00-04:00',
+    ];
+    expect(job.next_run_times.slice(0, 4)).toEqual(expected);
+    expect(preview.body).toEqual({
+      next_run_times: expected,
+      schedule_expression: 'cron(0 9 * * ? *)',
+      time_zone: 'America/New_York',
+    });
+    const inUtc = await api.get(`/api/extras/scheduled-jobs/${job.id}/?display_time_zone=UTC`);
+    expect(inUtc.body.next_run_times.slice(2, 3)).toEqual(['2030-03-10T13:00:00+00:00']);
+    await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`);
+  });
+
+  it('run hourly, stop when paused, resume without catching up, and stop for good when deleted', async () => {
+    // Prepare
+    clock.set('2030-05-01T09:30:00.000Z');
+    const job = await schedule({ name: 'hourly', interval: 'hourly', start_time: '2030-05-01T10:15:00Z' });
+    const count = async () => (await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.total_run_count;
+
+    // Act & Assess
+    await advanceTo('2030-05-01T10:15:00.000Z');
+    await advanceTo('2030-05-01T11:15:00.000Z');
+    expect(await count()).toBe(2);
+
+    const paused = await api.request('PATCH', `/api/extras/scheduled-jobs/${job.id}/`, {
+      body: { enabled: false },
+    });
+    expect(paused.body).toMatchObject({ enabled: false, next_run_times: [] });
+    await advanceTo('2030-05-01T13:15:00.000Z');
+    expect(await count()).toBe(2);
+
+    await api.request('PATCH', `/api/extras/scheduled-jobs/${job.id}/`, { body: { enabled: true } });
+    await advanceTo('2030-05-01T14:15:00.000Z');
+    expect(await count()).toBe(3);
+
+    expect((await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`)).status).toBe(204);
+    await advanceTo('2030-05-01T16:15:00.000Z');
+    expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).status).toBe(404);
+    expect(server.scheduler.list().some((s) => s.name === job.id)).toBe(false);
+    const results = await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`);
+    expect(results.body.results).toHaveLength(3);
+  });
+
+  it('runs a crontab schedule in its time zone', async () => {
+    clock.set('2030-06-03T00:00:00.000Z');
+    const job = await schedule({
+      name: 'cron',
+      interval: 'custom',
+      crontab: '30 8 * * mon-fri',
+      time_zone: 'Europe/Berlin',
+    });
+    expect(job.next_run_times.slice(0, 2)).toEqual([
+      '2030-06-03T08:30:00+02:00',
+      '2030-06-04T08:30:00+02:00',
+    ]);
+    await advanceTo('2030-06-03T06:30:00.000Z');
+    expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.total_run_count).toBe(1);
+    await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`);
+  });
+});
+
+describe('At-least-once delivery', () => {
+  it('runs an occurrence delivered twice only once', async () => {
+    // Prepare
+    clock.set('2030-08-01T00:00:00.000Z');
+    const job = await schedule({ name: 'dupe', interval: 'daily', start_time: '2030-08-01T06:00:00Z' });
+    clock.set('2030-08-01T06:00:00.000Z');
+
+    // Act: two deliveries of the same occurrence, as EventBridge may make
+    const input = { scheduled_job_id: job.id, scheduled_time: '2030-08-01T06:00:00Z' };
+    await Promise.all([server.workflow.startExecution(input), server.workflow.startExecution(input)]);
+    await server.workflow.idle();
+
+    // Assess
+    expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.total_run_count).toBe(1);
+    const results = await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`);
+    expect(results.body.results).toHaveLength(1);
+    await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`);
+  });
+});
+
+describe('Approval', () => {
+  it('queues a job that requires approval, even "immediately", without scheduling or running it', async () => {
+    const response = await api.post('/api/extras/jobs/local/example/RotateCredentials/run/', {
+      data: { service: 'db' },
+      schedule: { interval: 'immediately' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.body.job_result).toBeNull();
+    expect(response.body.scheduled_job).toMatchObject({
+      approval_required: true,
+      approved_by_user: null,
+      interval: 'immediately',
+    });
+    expect(server.scheduler.list().some((s) => s.name === response.body.scheduled_job.id)).toBe(false);
+    const queue = await api.get('/api/extras/scheduled-jobs/?approval_required=true&approved=false');
+    expect(queue.body.results.map((j: { id: string }) => j.id)).toContain(response.body.scheduled_job.id);
+  });
+});
+
+describe('Scheduled job API errors', () => {
+  it.each([
+    ['PATCH', '/api/extras/scheduled-jobs/00000000-0000-4000-8000-000000000000/', { enabled: false }, 404],
+    ['DELETE', '/api/extras/scheduled-jobs/00000000-0000-4000-8000-000000000000/', undefined, 404],
+    ['GET', '/api/extras/scheduled-jobs/?enabled=maybe', undefined, 400],
+    ['GET', '/api/extras/scheduled-jobs/preview/?interval=custom&crontab=nope', undefined, 400],
+    [
+      'GET',
+      '/api/extras/scheduled-jobs/preview/?interval=daily&start_time=2031-01-01T00:00:00Z&count=500',
+      undefined,
+      400,
+    ],
+  ])('%s %s → %i', async (method, path, body, status) => {
+    const response = await api.request(method, path, body === undefined ? {} : { body });
+    expect(response.status).toBe(status);
+    expect(typeof response.body).toBe('object');
+  });
+
+  it('refuses a PATCH of anything but enabled', async () => {
+    const job = await schedule({ name: 'patch me', interval: 'future', start_time: '2031-01-01T00:00:00Z' });
+    const response = await api.request('PATCH', `/api/extras/scheduled-jobs/${job.id}/`, {
+      body: { name: 'renamed' },
+    });
+    expect(response.status).toBe(400);
+    expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.name).toBe('patch me');
+  });
+});
+
+describe('Restart', () => {
+  it('keeps schedules in the data directory and fires them after a restart', async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), 'countersign-restart-'));
+    const restartClock = new FixedClock(new Date('2030-09-01T00:00:00.000Z'));
+    const first = await startTestServer({ dataDir, clock: restartClock, startScheduler: false });
+    const created = await first.api.post(RUN, {
+      schedule: { name: 'survivor', interval: 'future', start_time: '2030-09-01T01:00:00Z' },
+    });
+    await first.close();
+
+    // Act
+    const second = await startTestServer({ dataDir, clock: restartClock, startScheduler: false });
+    try {
+      restartClock.set('2030-09-01T01:00:00.000Z');
+      await second.scheduler.runDue();
+      await second.workflow.idle();
+
+      // Assess
+      const job = await second.api.get(`/api/extras/scheduled-jobs/${created.body.scheduled_job.id}/`);
+      expect(job.body.total_run_count).toBe(1);
+    } finally {
+      await second.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Real time', () => {
+  it('runs a future job a couple of seconds ahead once, with the real clock and scheduler', async () => {
+    const live = await startTestServer();
+    try {
+      const start = new Date(Date.now() + 2000).toISOString();
+      const created = await live.api.post(RUN, {
+        schedule: { name: 'soon', interval: 'future', start_time: start },
+      });
+      expect(created.status).toBe(201);
+      const deadline = Date.now() + 10_000;
+      let job: { total_run_count: number } = { total_run_count: 0 };
+      while (Date.now() < deadline && job.total_run_count === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        job = (await live.api.get(`/api/extras/scheduled-jobs/${created.body.scheduled_job.id}/`)).body;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      job = (await live.api.get(`/api/extras/scheduled-jobs/${created.body.scheduled_job.id}/`)).body;
+      expect(job.total_run_count).toBe(1);
+    } finally {
+      await live.close();
+    }
+  });
+});
