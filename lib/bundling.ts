@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * How every Countersign function is built. The CDK functions and `bench/bundle-sizes.ts` both read
+ * these settings, so the sizes the benchmark reports are the sizes that get deployed.
+ */
+
+/** The repository root: entries, the lock file and tsconfig.json are resolved from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
+
+/** The Lambda entry points, relative to the repository root. Each exports `handler`. */
+export const HANDLER_ENTRIES = {
+  api: 'lambdas/handlers/api.ts',
+  authorizer: 'lambdas/handlers/authorizer.ts',
+  runStep: 'lambdas/handlers/run-step.ts',
+  runJob: 'lambdas/handlers/run-job.ts',
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+/**
+ * Bundled CommonJS dependencies still call `require` for Node built-ins, which ES modules lack;
+ * this gives the bundle one. The alias keeps the banner clear of any `createRequire` in the bundle.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __countersignCreateRequire } from 'node:module'; const require = __countersignCreateRequire(import.meta.url);";
+
+/**
+ * The esbuild settings, in one place.
+ *
+ * - ES modules, preferring packages' ESM builds (`module` first), so esbuild can tree-shake them.
+ * - Minified; names kept, because domain errors name themselves from their class
+ *   (`this.name = new.target.name`) and a minified name in a log helps nobody.
+ * - No source maps: they would double the asset, and `--enable-source-maps` slows every cold start
+ *   for the sake of the rare stack trace; the kept names make traces readable enough.
+ * - The AWS SDK is bundled rather than taken from the runtime: the deployed code then runs the exact
+ *   SDK version pinned in the lock file and tested locally, and only the clients we use are included.
+ */
+export const BUNDLING = {
+  target: 'node24',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  minify: true,
+  keepNames: true,
+  sourcemap: false,
+  banner: ESM_REQUIRE_BANNER,
+  external: [] as string[],
+} as const;
+
+/** The settings above as `NodejsFunction` bundling options. */
+export function nodejsBundlingOptions(): BundlingOptions {
+  return {
+    target: BUNDLING.target,
+    format: OutputFormat.ESM,
+    mainFields: [...BUNDLING.mainFields],
+    minify: BUNDLING.minify,
+    keepNames: BUNDLING.keepNames,
+    sourceMap: BUNDLING.sourcemap,
+    banner: BUNDLING.banner,
+    bundleAwsSDK: true,
+    externalModules: [...BUNDLING.external],
+  };
+}
+
+/** The same settings as esbuild build options (what `NodejsFunction` passes on its command line). */
+export function esbuildBuildOptions(entry: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: BUNDLING.target,
+    format: BUNDLING.format,
+    mainFields: [...BUNDLING.mainFields],
+    minify: BUNDLING.minify,
+    keepNames: BUNDLING.keepNames,
+    sourcemap: BUNDLING.sourcemap,
+    banner: { js: BUNDLING.banner },
+    external: [...BUNDLING.external],
+    absWorkingDir: PROJECT_ROOT,
+  };
+}

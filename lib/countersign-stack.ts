@@ -1,0 +1,52 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { catalogue } from '../lambdas/jobs/catalogue';
+import { Api } from './api';
+import { Monitoring } from './monitoring';
+import { Scheduler } from './scheduler';
+import { Store } from './store';
+import { Workflow } from './workflow';
+
+export interface CountersignStackProps extends StackProps {
+  /**
+   * The longest time limit of any job this deployment runs; sizes the run-job function's timeout.
+   * @default - the longest time limit in the job catalogue (`lambdas/jobs/catalogue.ts`)
+   */
+  readonly maxJobTimeLimit?: Duration;
+}
+
+export class CountersignStack extends Stack {
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly workflow: Workflow;
+  readonly api: Api;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: CountersignStackProps = {}) {
+    super(scope, id, props);
+
+    this.store = new Store(this, 'Store');
+    this.scheduler = new Scheduler(this, 'Scheduler');
+    this.workflow = new Workflow(this, 'Workflow', {
+      store: this.store,
+      scheduler: this.scheduler,
+      maxJobTimeLimit: props.maxJobTimeLimit ?? Duration.seconds(catalogue.maxTimeLimitSeconds()),
+    });
+    this.scheduler.allowTarget(this.workflow.stateMachine);
+    this.api = new Api(this, 'Api', {
+      store: this.store,
+      workflow: this.workflow,
+      scheduler: this.scheduler,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      deadLetterQueue: this.scheduler.deadLetterQueue,
+      stateMachine: this.workflow.stateMachine,
+      httpApi: this.api.httpApi,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });
+    new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduler.scheduleGroup.scheduleGroupName });
+  }
+}

@@ -1,0 +1,120 @@
+import { Duration, Names } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  DefinitionBody,
+  type IStateMachine,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { buildRunJobWorkflow, DEFINITION_SUBSTITUTIONS } from '../lambdas/workflow/run-job-workflow';
+import { CountersignFunction } from './lambda-function';
+import { acknowledgeStarResource } from './nag';
+import type { Scheduler } from './scheduler';
+import type { Store } from './store';
+
+/** Time the run function gets beyond the job's own limit, to record the outcome after a timeout. */
+export const RUN_JOB_TIMEOUT_MARGIN = Duration.seconds(60);
+/** The Lambda maximum. */
+export const LAMBDA_MAX_TIMEOUT = Duration.minutes(15);
+
+/** The run function's timeout for a catalogue whose longest job may run for `maxJobTimeLimit`. */
+export function runJobTimeout(maxJobTimeLimit: Duration): Duration {
+  const seconds = maxJobTimeLimit.toSeconds() + RUN_JOB_TIMEOUT_MARGIN.toSeconds();
+  return Duration.seconds(Math.min(seconds, LAMBDA_MAX_TIMEOUT.toSeconds()));
+}
+
+export interface WorkflowProps {
+  readonly store: Store;
+  /** One-off schedules are deleted by the run-step function once their run is recorded. */
+  readonly scheduler: Scheduler;
+  /** The longest time limit of any job in the catalogue; sizes the run-job function's timeout. */
+  readonly maxJobTimeLimit: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The "run job" workflow: a Standard state machine (the ASL shared with local mode) and the two
+ * functions it invokes, which nothing else may invoke.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: IStateMachine;
+  readonly runStep: CountersignFunction;
+  readonly runJob: CountersignFunction;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const tableName = props.store.table.tableName;
+
+    this.runStep = new CountersignFunction(this, 'RunStep', {
+      handler: 'runStep',
+      description: 'Countersign: records the start and the outcome of a job run',
+      tableName,
+      environment: { SCHEDULE_GROUP_NAME: props.scheduler.scheduleGroup.scheduleGroupName },
+      logRetention,
+    });
+    props.store.grant(
+      this.runStep,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+    );
+    props.scheduler.grantDeleteSchedules(this.runStep);
+
+    this.runJob = new CountersignFunction(this, 'RunJob', {
+      handler: 'runJob',
+      description: 'Countersign: runs one job from the catalogue',
+      tableName,
+      timeout: runJobTimeout(props.maxJobTimeLimit),
+      logRetention,
+    });
+    props.store.grant(this.runJob, 'dynamodb:UpdateItem');
+
+    // Step Functions asks for log groups under /aws/vendedlogs/ so that it does not have to grow the
+    // account's size-limited CloudWatch Logs resource policy; the rest of the name is derived from
+    // this construct's path (stack name included), not hard-coded.
+    const logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
+      retention: logRetention,
+    });
+
+    const stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      comment: 'Countersign: run one job and record its result',
+      definitionBody: DefinitionBody.fromString(
+        JSON.stringify(buildRunJobWorkflow(DEFINITION_SUBSTITUTIONS)),
+      ),
+      definitionSubstitutions: {
+        RunStepFunctionArn: this.runStep.functionArn,
+        RunJobFunctionArn: this.runJob.functionArn,
+      },
+      // Execution data would copy each job's input and output into the logs; job variables may be
+      // sensitive and are deliberately not stored anywhere else, so the logs carry events only.
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // The definition invokes the unqualified function ARNs, so no `:*` version ARNs are granted.
+    stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.runStep.functionArn, this.runJob.functionArn],
+      }),
+    );
+    acknowledgeStarResource(
+      stateMachine.role,
+      'Logging to CloudWatch Logs (logs:*LogDelivery, logs:*ResourcePolicy, logs:DescribeLogGroups) and ' +
+        'X-Ray tracing need Resource "*": these actions support no resource-level permissions.',
+    );
+    this.stateMachine = stateMachine;
+  }
+
+  /** Start executions, i.e. run jobs now (immediate runs and dry runs). */
+  grantStartExecution(grantee: IGrantable) {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+}

@@ -1,0 +1,125 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  allowedActions,
+  onlyResourceOfType,
+  property,
+  resourcesOfType,
+  roleOfFunction,
+  statementsOfRole,
+  synthesize,
+} from './synth';
+
+describe('Construct: Api', () => {
+  const { template } = synthesize();
+  const [authorizerId, authorizer] = onlyResourceOfType(template, 'AWS::ApiGatewayV2::Authorizer');
+
+  it('puts every route behind the Lambda authorizer', () => {
+    const routes = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route'));
+    expect(routes.map((route) => route.Properties?.RouteKey)).toEqual(['ANY /api/{proxy+}']);
+    for (const route of routes) {
+      expect(route.Properties).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+  });
+
+  it('invokes the authorizer for every request: no identity source, no cache, simple responses', () => {
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    expect(authorizer.Properties).not.toHaveProperty('IdentitySource');
+  });
+
+  it('logs access to a log group and throttles the default stage', () => {
+    const [, stage] = onlyResourceOfType(template, 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] },
+      },
+    });
+    const format = JSON.parse(property<{ Format: string }>(stage, 'AccessLogSettings').Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+
+  it('routes to the API function with payload format 2.0', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('gives the API function the workflow and scheduler settings', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Countersign: HTTP API',
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: Match.stringLikeRegexp('^StoreTable') },
+          POWERTOOLS_SERVICE_NAME: 'countersign',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          STATE_MACHINE_ARN: { Ref: Match.stringLikeRegexp('^WorkflowStateMachine') },
+          SCHEDULER_TARGET_ARN: { Ref: Match.stringLikeRegexp('^WorkflowStateMachine') },
+          SCHEDULE_GROUP_NAME: Match.anyValue(),
+          SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerRole'), 'Arn'] },
+          SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerDeadLetterQueue'), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  it('lets the API function use the table, start runs and manage its schedules, and nothing more', () => {
+    const statements = statementsOfRole(template, roleOfFunction(template, 'ApiHandler'));
+    expect(allowedActions(statements)).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'iam:PassRole',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
+      'states:StartExecution',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'states:StartExecution',
+      Resource: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
+    });
+  });
+
+  it('lets the API function pass only the scheduler role, and only to EventBridge Scheduler', () => {
+    const statements = statementsOfRole(template, roleOfFunction(template, 'ApiHandler'));
+    expect(statements.filter((statement) => statement.Action === 'iam:PassRole')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulerRole/), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  it('lets the authorizer only read single items', () => {
+    const role = roleOfFunction(template, 'ApiAuthorizer');
+    expect(allowedActions(statementsOfRole(template, role))).toEqual([
+      'dynamodb:GetItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+});

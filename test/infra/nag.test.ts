@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { CountersignStack } from '../../lib/countersign-stack';
+
+interface ValidationReport {
+  readonly pluginReports: readonly {
+    readonly pluginName: string;
+    readonly conclusion: string;
+    readonly violations: readonly { readonly ruleName: string; readonly severity: string }[];
+    readonly suppressedViolations?: readonly {
+      readonly ruleName: string;
+      readonly reason: string;
+      readonly violatingConstructs: readonly { readonly constructPath: string }[];
+    }[];
+  }[];
+}
+
+describe('cdk-nag AwsSolutions checks', () => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  new CountersignStack(app, 'Countersign');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let synthError: unknown;
+  try {
+    app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  const report = JSON.parse(
+    readFileSync(join(app.outdir, 'validation-report.json'), 'utf8'),
+  ) as ValidationReport;
+  const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+
+  it('synthesizes with no unacknowledged finding, error or warning', () => {
+    expect(nag?.violations.map((violation) => `${violation.severity} ${violation.ruleName}`)).toEqual([]);
+    expect(nag?.conclusion).toBe('success');
+    expect(synthError).toBeUndefined();
+  });
+
+  it('acknowledges only these findings, each on its own resource and with a reason', () => {
+    const acknowledged = (nag?.suppressedViolations ?? []).flatMap((finding) =>
+      finding.violatingConstructs.map((construct) => {
+        expect(finding.reason.length).toBeGreaterThan(40);
+        const rule = finding.ruleName.replace(/schedule\/[^/]+\/\*/, 'schedule/<group>/*');
+        return `${construct.constructPath} ${rule}`;
+      }),
+    );
+    expect(acknowledged.sort()).toEqual([
+      'Countersign/Api/Authorizer/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
+      'Countersign/Api/Handler/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
+      'Countersign/Api/Handler/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<group>/*]',
+      'Countersign/Scheduler/DeadLetterQueue/Resource AwsSolutions-SQS3',
+      'Countersign/Workflow/RunJob/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
+      'Countersign/Workflow/RunStep/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
+      'Countersign/Workflow/RunStep/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<group>/*]',
+      'Countersign/Workflow/StateMachine/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
+    ]);
+  });
+});

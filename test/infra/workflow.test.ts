@@ -1,0 +1,118 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { catalogue } from '../../lambdas/jobs/catalogue';
+import { buildRunJobWorkflow, DEFINITION_SUBSTITUTIONS } from '../../lambdas/workflow/run-job-workflow';
+import { runJobTimeout } from '../../lib/workflow';
+import {
+  allowedActions,
+  onlyResourceOfType,
+  property,
+  resourcesOfType,
+  roleOfFunction,
+  statementsOfRole,
+  synthesize,
+} from './synth';
+
+describe('Construct: Workflow', () => {
+  const { stack, template } = synthesize();
+  const [, stateMachine] = onlyResourceOfType(template, 'AWS::StepFunctions::StateMachine');
+  const functionLogicalId = (prefix: string) => {
+    const id = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).find((key) =>
+      key.startsWith(prefix),
+    );
+    if (!id) throw new Error(`No function ${prefix}`);
+    return id;
+  };
+
+  it('is a Standard state machine running the shared definition with the two function ARNs', () => {
+    expect(stateMachine.Properties?.StateMachineType).toBe('STANDARD');
+    expect(JSON.parse(stateMachine.Properties?.DefinitionString as string)).toEqual(
+      buildRunJobWorkflow(DEFINITION_SUBSTITUTIONS),
+    );
+    expect(stateMachine.Properties?.DefinitionSubstitutions).toEqual({
+      RunStepFunctionArn: { 'Fn::GetAtt': [functionLogicalId('WorkflowRunStep'), 'Arn'] },
+      RunJobFunctionArn: { 'Fn::GetAtt': [functionLogicalId('WorkflowRunJob'), 'Arn'] },
+    });
+  });
+
+  it('logs ALL events without execution data, to a vended-logs group, and traces with X-Ray', () => {
+    expect(stateMachine.Properties).toMatchObject({
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+    });
+  });
+
+  it('may invoke only the run-step and run-job functions, unqualified', () => {
+    const role = property<{ 'Fn::GetAtt': [string, string] }>(stateMachine, 'RoleArn')['Fn::GetAtt'][0];
+    const invoke = statementsOfRole(template, role).filter((statement) =>
+      [statement.Action].flat().includes('lambda:InvokeFunction'),
+    );
+    expect(invoke).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [functionLogicalId('WorkflowRunStep'), 'Arn'] },
+          { 'Fn::GetAtt': [functionLogicalId('WorkflowRunJob'), 'Arn'] },
+        ],
+      },
+    ]);
+  });
+
+  it('sizes the run-job timeout from the longest job in the catalogue, plus a minute', () => {
+    const expected = Math.min(catalogue.maxTimeLimitSeconds() + 60, 900);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Countersign: runs one job from the catalogue',
+      Timeout: expected,
+    });
+    expect(stack.workflow.runJob.function.timeout?.toSeconds()).toBe(expected);
+  });
+
+  it('caps the run-job timeout at the Lambda maximum', () => {
+    expect(runJobTimeout(Duration.minutes(14)).toSeconds()).toBe(900);
+    expect(runJobTimeout(Duration.minutes(20)).toSeconds()).toBe(900);
+    expect(runJobTimeout(Duration.seconds(30)).toSeconds()).toBe(90);
+  });
+
+  it('accepts an explicit longest time limit', () => {
+    const { template: custom } = synthesize({ maxJobTimeLimit: Duration.minutes(5) });
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Countersign: runs one job from the catalogue',
+      Timeout: 360,
+    });
+  });
+
+  it('lets run-step record steps and delete schedules of its own group only', () => {
+    const role = roleOfFunction(template, 'WorkflowRunStep');
+    expect(allowedActions(statementsOfRole(template, role))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'scheduler:DeleteSchedule',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Countersign: records the start and the outcome of a job run',
+      Environment: { Variables: Match.objectLike({ SCHEDULE_GROUP_NAME: Match.anyValue() }) },
+    });
+  });
+
+  it('lets run-job only append to a job result', () => {
+    const role = roleOfFunction(template, 'WorkflowRunJob');
+    expect(allowedActions(statementsOfRole(template, role))).toEqual([
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+});
