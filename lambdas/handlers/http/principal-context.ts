@@ -4,7 +4,7 @@
  * HTTP APIs cannot shape an authorizer's deny response, so the API turns a denial into a
  * JSON 401 itself.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AuthenticationError } from '../../core/errors';
 import type { Principal } from '../../core/permissions';
 
@@ -27,7 +27,7 @@ export function toAuthorizerContext(principal: Principal): AuthorizerContext {
 }
 
 const principalContext = z.object({
-  username: z.string().min(1),
+  username: z.string().check(z.minLength(1)),
   is_superuser: z.enum(['true', 'false']),
   permissions: z.string(),
   write_enabled: z.enum(['true', 'false']),
