@@ -18,7 +18,8 @@ export function hashTokenKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-const TOKEN_KEY = /^[A-Za-z0-9_-]{8,128}$/;
+/** Any printable key up to 256 characters; operators may choose short ones locally (COUNTERSIGN_ADMIN_TOKEN). */
+const TOKEN_KEY = /^[\x21-\x7e]{1,256}$/;
 
 /** Resolves an `Authorization: Token <key>` header to the caller, with DRF's messages on failure. */
 export async function authenticate(

@@ -66,6 +66,23 @@ describe('Function: authenticate', () => {
     await expect(authenticate(deps, `Token ${key}`)).rejects.toThrow('Token expired.');
   });
 
+  it('accepts a short operator-chosen key such as COUNTERSIGN_ADMIN_TOKEN=s3cret', async () => {
+    // Prepare
+    const { deps } = await setup();
+    await deps.tokens.create({
+      id: 't2',
+      user: 'alice',
+      keyHash: hashTokenKey('s3cret'),
+      keyHint: 'cret',
+      created: '2026-01-01T00:00:00.000Z',
+      writeEnabled: true,
+      description: '',
+    });
+
+    // Act & Assess
+    expect((await authenticate(deps, 'Token s3cret')).username).toBe('alice');
+  });
+
   it('stores only the hash: the key itself is nowhere in the token store', async () => {
     const { deps, key } = await setup();
     expect(JSON.stringify([...deps.tokens.items.values()])).not.toContain(key);
