@@ -73,7 +73,8 @@ export class Workflow extends Construct {
       timeout: runJobTimeout(props.maxJobTimeLimit),
       logRetention,
     });
-    props.store.grant(this.runJob, 'dynamodb:UpdateItem');
+    // Appending logs is one UpdateItem; a batch that would pass the log cap reads the counters first.
+    props.store.grant(this.runJob, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
 
     // Step Functions asks for log groups under /aws/vendedlogs/ so that it does not have to grow the
     // account's size-limited CloudWatch Logs resource policy; the rest of the name is derived from

@@ -256,7 +256,12 @@ export class LocalScheduler {
       );
     }
     const at = now.toISOString();
-    this.schedules.set(key, { ...valid, creationDate: at, lastModificationDate: at, checkedThrough: at });
+    // EventBridge works to the minute: a one-off created for a moment earlier in its minute (a
+    // request for "now" that took a few milliseconds to arrive) still fires.
+    const checkedThrough = valid.expression.startsWith('at(')
+      ? new Date(now.getTime() - 60_000).toISOString()
+      : at;
+    this.schedules.set(key, { ...valid, creationDate: at, lastModificationDate: at, checkedThrough });
     this.save();
     return { ScheduleArn: scheduleArn(valid.groupName, valid.name), $metadata: {} };
   }

@@ -1,3 +1,4 @@
+import { isRecordId } from './clock';
 import { NotFoundError, PermissionDeniedError } from './errors';
 import type { JobResult, JobResultFilter } from './job-results';
 import type { Page, PageRequest } from './pagination';
@@ -27,7 +28,7 @@ export async function getJobResult(
   principal: Principal,
   id: string,
 ): Promise<JobResult> {
-  const result = await results.get(id);
+  const result = isRecordId(id) ? await results.get(id) : undefined;
   if (!result || !hasPermission(principal, 'view', result.job)) {
     throw new NotFoundError('No JobResult matches the given query.');
   }

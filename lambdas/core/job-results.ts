@@ -34,4 +34,9 @@ export interface JobResultFilter {
 /** Logs share the result's item, so their size is bounded to keep the item well under 400 KB. */
 export const MAX_LOG_LINES = 1000;
 export const MAX_LOG_MESSAGE_LENGTH = 2000;
-export const MAX_OUTPUT_BYTES = 128 * 1024;
+/**
+ * Budgets that keep a result within DynamoDB's 400 KB item (input + output + 160 KiB of logs) and
+ * a run within Step Functions' 256 KiB state (input + output).
+ */
+export const MAX_OUTPUT_BYTES = 64 * 1024;
+export const MAX_INPUT_BYTES = 32 * 1024;

@@ -48,6 +48,12 @@ export async function requestJobRun(
     Object.assign(errors, error.fields);
   }
 
+  const unknownScheduleFields = unknownFields(request.schedule);
+  if (unknownScheduleFields.length > 0) {
+    errors.schedule = Object.fromEntries(
+      unknownScheduleFields.map((field) => [field, ['This field is not allowed.']]),
+    );
+  }
   const validated =
     request.schedule === undefined || request.schedule === null
       ? ({ ok: true, schedule: immediately(now) } as const)
@@ -64,7 +70,7 @@ export async function requestJobRun(
     ];
   }
   if (schedule !== undefined && schedule.interval !== 'immediately' && job.hasSensitiveVariables) {
-    errors.schedule = { interval: [SENSITIVE_SCHEDULE_MESSAGE] };
+    errors.schedule = { ...(errors.schedule as object | undefined), interval: [SENSITIVE_SCHEDULE_MESSAGE] };
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   if (schedule === undefined) throw new Error('unreachable: a valid request has a schedule');
@@ -74,6 +80,14 @@ export async function requestJobRun(
     return { scheduledJob: null, jobResult: await startImmediateRun(deps, principal, job, data, { dryrun }) };
   }
   return { scheduledJob: await createScheduledJob(deps, principal, job, data, schedule), jobResult: null };
+}
+
+const SCHEDULE_FIELDS = new Set(['name', 'interval', 'start_time', 'crontab', 'time_zone']);
+
+/** A misspelt field (`timezone`) would otherwise be ignored and the schedule quietly run in UTC. */
+function unknownFields(schedule: unknown): string[] {
+  if (typeof schedule !== 'object' || schedule === null || Array.isArray(schedule)) return [];
+  return Object.keys(schedule).filter((field) => !SCHEDULE_FIELDS.has(field));
 }
 
 function immediately(now: Date): Schedule {

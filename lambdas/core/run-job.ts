@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
 import { getJob } from './job-catalogue-queries';
-import type { JobResult } from './job-results';
+import { type JobResult, MAX_INPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobDefinition } from './jobs';
 import { hasPermission, type Principal } from './permissions';
 import type { Clock, IdGenerator, JobResultStore, WorkflowStarter } from './ports';
@@ -27,8 +27,13 @@ export function authorizeRun(catalogue: JobCatalogue, principal: Principal, path
 /** Validates `data` against the job's variables; errors are keyed by variable under `data`. */
 export function validateJobData(job: JobDefinition, data: unknown): Record<string, unknown> {
   const parsed = job.variables.safeParse(data ?? {});
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  throw new ValidationError({ data: fieldErrors(parsed.error) });
+  if (!parsed.success) throw new ValidationError({ data: fieldErrors(parsed.error) });
+  if (Buffer.byteLength(JSON.stringify(parsed.data), 'utf8') > MAX_INPUT_BYTES) {
+    throw new ValidationError({
+      data: { non_field_errors: [`The job's input is larger than ${MAX_INPUT_BYTES} bytes.`] },
+    });
+  }
+  return parsed.data as Record<string, unknown>;
 }
 
 function fieldErrors(error: z.ZodError): Record<string, string[]> {

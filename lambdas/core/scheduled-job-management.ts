@@ -1,4 +1,5 @@
 /** Reading, pausing, resuming and deleting scheduled jobs. */
+import { isRecordId } from './clock';
 import { NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
 import type { Page, PageRequest } from './pagination';
 import { hasAnyPermission, hasPermission, type Principal } from './permissions';
@@ -39,15 +40,17 @@ export async function getScheduledJob(
   principal: Principal,
   id: string,
 ): Promise<ScheduledJob> {
-  const found = await deps.scheduledJobs.get(id);
+  const found = isRecordId(id) ? await deps.scheduledJobs.get(id) : undefined;
   if (!found || !hasPermission(principal, 'view', found.job)) throw new NotFoundError(NOT_FOUND);
   return found;
 }
 
 /**
- * Pause or resume. Pausing writes the database first, so the workflow's guard refuses runs even
- * if the scheduler fires before it hears of the pause. Resuming an approved (or approval-free) job
- * hands it back to the scheduler; if that fails the pause is restored and the caller told.
+ * Pause or resume, by the requester or a superuser. Pausing writes the database first, so the
+ * workflow's guard refuses runs even if the scheduler fires before it hears of the pause. The
+ * schedule's state is put again even when the flag does not change, so repeating a PATCH repairs
+ * a schedule that missed an earlier change. If resuming cannot reach the scheduler, the pause is
+ * restored and the caller told.
  */
 export async function setScheduledJobEnabled(
   deps: ScheduledJobDeps,
@@ -59,15 +62,23 @@ export async function setScheduledJobEnabled(
   if (!hasPermission(principal, 'run', existing.job)) {
     throw new PermissionDeniedError('This user does not have permission to run jobs.');
   }
-  if (existing.enabled === enabled) return existing;
-  const updated = await deps.scheduledJobs.setEnabled(id, enabled);
+  if (!principal.isSuperuser && principal.username !== existing.user) {
+    throw new PermissionDeniedError('Only the requester or a superuser may pause or resume a scheduled job.');
+  }
+  if (enabled && !existing.enabled && existing.oneOff && hasPassed(existing, deps.clock.now())) {
+    throw new ValidationError({
+      enabled: ['This one-off job has already run or its time has passed, so it cannot be resumed.'],
+    });
+  }
+  const updated = existing.enabled === enabled ? existing : await deps.scheduledJobs.setEnabled(id, enabled);
   if (updated.schedule === undefined || (updated.approvalRequired && updated.approvedAt === undefined))
     return updated;
+  if (!enabled && existing.oneOff && hasPassed(existing, deps.clock.now())) return updated;
   try {
     await deps.schedules.put(updated);
   } catch (cause) {
     if (!enabled) return updated; // The guard already refuses its runs; the schedule state is a courtesy.
-    await deps.scheduledJobs.setEnabled(id, !enabled);
+    if (!existing.enabled) await deps.scheduledJobs.setEnabled(id, false);
     throw new ServiceUnavailableError(
       'The scheduler did not accept the change. Nothing was changed; try again later.',
       {
@@ -76,6 +87,10 @@ export async function setScheduledJobEnabled(
     );
   }
   return updated;
+}
+
+function hasPassed(job: ScheduledJob, now: Date): boolean {
+  return job.totalRunCount > 0 || (job.startTime !== undefined && Date.parse(job.startTime) <= now.getTime());
 }
 
 /**

@@ -75,7 +75,7 @@ export async function listUsers(deps: UserAdministrationDeps, principal: Princip
 
 export async function getUser(deps: UserAdministrationDeps, principal: Principal, username: string) {
   if (!principal.isSuperuser && principal.username !== username) throw new PermissionDeniedError(ADMINS_ONLY);
-  const user = await deps.users.get(username);
+  const user = USERNAME.test(username) ? await deps.users.get(username) : undefined;
   if (!user) throw new NotFoundError('No User matches the given query.');
   return user;
 }

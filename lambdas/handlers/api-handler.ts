@@ -17,8 +17,9 @@ export function createApiHandler(routes: readonly Route[], logger: Logger) {
     .use(jsonErrors(logger))
     .handler(async (event) => {
       const method = event.requestContext.http.method.toUpperCase();
-      const { handler, params } = match(routes, method, event.rawPath);
+      // Authenticate before routing, so that unauthenticated callers learn nothing about the routes.
       const principal = principalFrom((event.requestContext as { authorizer?: unknown }).authorizer);
+      const { handler, params } = match(routes, method, event.rawPath);
       logger.appendKeys({ user: principal.username });
       if (!principal.writeEnabled && !READ_METHODS.has(method)) {
         throw new PermissionDeniedError('This token does not permit write operations.');

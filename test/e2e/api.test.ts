@@ -292,3 +292,43 @@ describe('Users and tokens', () => {
     expect((await api.get('/api/users/users/zed/')).status).toBe(404);
   });
 });
+
+describe('Edge cases', () => {
+  it('answers unauthenticated callers 401 before routing', async () => {
+    expect((await api.get('/api/no/such/route/', null)).status).toBe(401);
+    expect((await api.request('PUT', '/api/extras/jobs/', { token: null })).status).toBe(401);
+  });
+
+  it.each([
+    `/api/extras/job-results/${'x'.repeat(3000)}/`,
+    `/api/extras/job-results/${'x'.repeat(3000)}/logs/`,
+    `/api/users/users/${'y'.repeat(3000)}/`,
+    `/api/extras/scheduled-jobs/${'z'.repeat(3000)}/`,
+  ])('answers 404 for an oversized id in %#', async (path) => {
+    expect((await api.get(path)).status).toBe(404);
+  });
+
+  it('refuses oversized filter values with a 400', async () => {
+    const response = await api.get(`/api/extras/job-results/?job=${'j'.repeat(3000)}`);
+    expect(response.status).toBe(400);
+    expect(Object.keys(response.body)).toEqual(['job']);
+  });
+
+  it('refuses job input larger than the input budget and records nothing', async () => {
+    const before = await api.get('/api/extras/job-results/?job=local/example/GreetWithSecret&limit=1000');
+    const response = await api.post('/api/extras/jobs/local/example/GreetWithSecret/run/', {
+      data: { secret: 's'.repeat(40 * 1024) },
+    });
+    const after = await api.get('/api/extras/job-results/?job=local/example/GreetWithSecret&limit=1000');
+    expect(response.status).toBe(400);
+    expect(response.body.data.non_field_errors[0]).toMatch(/larger than 32768 bytes/);
+    expect(after.body.results.length).toBe(before.body.results.length);
+  });
+
+  it('refuses a body over 256 KiB with a 413', async () => {
+    const response = await api.post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {
+      data: { x: 'y'.repeat(300 * 1024) },
+    });
+    expect(response.status).toBe(413);
+  });
+});

@@ -334,3 +334,45 @@ describe('Real time', () => {
     }
   });
 });
+
+describe('Pause and resume rules', () => {
+  it('lets only the requester or a superuser pause, and refuses to resume a one-off whose time passed', async () => {
+    // Prepare
+    await api.post('/api/users/users/', { username: 'carol', permissions: ['view', 'run'] });
+    const carolToken = (await api.post('/api/users/tokens/', { user: 'carol' })).body.key;
+    clock.set('2031-02-01T00:00:00.000Z');
+    const job = await schedule({
+      name: 'admin owned',
+      interval: 'future',
+      start_time: '2031-02-01T01:00:00Z',
+    });
+
+    // Act
+    const byOther = await api.request('PATCH', `/api/extras/scheduled-jobs/${job.id}/`, {
+      body: { enabled: false },
+      token: carolToken,
+    });
+    const paused = await api.request('PATCH', `/api/extras/scheduled-jobs/${job.id}/`, {
+      body: { enabled: false },
+    });
+    clock.set('2031-02-01T02:00:00.000Z');
+    const resumed = await api.request('PATCH', `/api/extras/scheduled-jobs/${job.id}/`, {
+      body: { enabled: true },
+    });
+
+    // Assess
+    expect(byOther.status).toBe(403);
+    expect(paused.body.enabled).toBe(false);
+    expect(resumed.status).toBe(400);
+    expect(Object.keys(resumed.body)).toEqual(['enabled']);
+  });
+
+  it('runs a one-off requested for this very moment', async () => {
+    clock.set('2031-03-01T00:00:00.000Z');
+    const job = await schedule({ name: 'right now', interval: 'future', start_time: '2031-03-01T00:00:00Z' });
+    clock.set('2031-03-01T00:00:00.400Z');
+    await server.scheduler.runDue();
+    await server.workflow.idle();
+    expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.total_run_count).toBe(1);
+  });
+});

@@ -105,9 +105,10 @@ describe('Construct: Workflow', () => {
     });
   });
 
-  it('lets run-job only append to a job result', () => {
+  it('lets run-job only read and append to a job result (the log cap needs a read)', () => {
     const role = roleOfFunction(template, 'WorkflowRunJob');
     expect(allowedActions(statementsOfRole(template, role))).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:UpdateItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',

@@ -23,8 +23,8 @@
  *   `hourly` leaves a two-hour gap on the fall-back night (the repeated hour runs once), and a
  *   daily or weekly start_time in the second pass of a repeated hour first runs a period later,
  *   because that reading already came round an hour before start_time.
- * - EventBridge fires with one-minute precision: recurring schedules get a `StartDate` floored to
- *   the minute, so a start_time of 09:00:30 still runs at 09:00 that day rather than a day later.
+ * - `StartDate` is the start_time itself, so the first run is never earlier than it: a daily
+ *   schedule starting at 09:00:30 first runs at 09:00 the next day.
  */
 import { type Crontab, type CrontabField, type CrontabItem, parseCrontab } from './crontab';
 import type { Schedule } from './schedule';
@@ -55,8 +55,6 @@ export class ScheduleTranslationError extends Error {
   }
 }
 
-const MINUTE_MS = 60_000;
-
 export function toSchedulerInput(schedule: Schedule): SchedulerScheduleInput {
   const zone = schedule.timeZone;
   if (schedule.interval === 'custom') {
@@ -66,7 +64,7 @@ export function toSchedulerInput(schedule: Schedule): SchedulerScheduleInput {
     return {
       scheduleExpression: crontabToSchedulerCron(parseCrontab(schedule.crontab)),
       scheduleExpressionTimezone: zone,
-      startDate: schedule.startTime && floorToMinute(schedule.startTime),
+      startDate: schedule.startTime,
       actionAfterCompletion: 'NONE',
     };
   }
@@ -87,7 +85,7 @@ export function toSchedulerInput(schedule: Schedule): SchedulerScheduleInput {
   return {
     scheduleExpression: expression,
     scheduleExpressionTimezone: zone,
-    startDate: floorToMinute(start),
+    startDate: start,
     actionAfterCompletion: 'NONE',
   };
 }
@@ -152,8 +150,4 @@ function weekdaysField(field: CrontabField): string {
     start = end + 1;
   }
   return parts.join(',');
-}
-
-function floorToMinute(date: Date): Date {
-  return new Date(floorTo(date.getTime(), MINUTE_MS));
 }

@@ -6,6 +6,8 @@ import { HttpError } from './http-errors';
 
 /** Bodies are small JSON documents; anything larger is refused before parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Query values become index keys, which DynamoDB caps at 2 KB (partition) and 1 KB (sort). */
+const MAX_QUERY_VALUE_LENGTH = 512;
 
 /** The parsed JSON body, or `{}` for an empty one. Only JSON objects are accepted. */
 export function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown> {
@@ -101,7 +103,9 @@ export function singleValuedQuery(
   const result: Record<string, string> = {};
   const errors: Record<string, string[]> = {};
   for (const [name, value] of params) {
-    if (!allowed.includes(name)) {
+    if (value.length > MAX_QUERY_VALUE_LENGTH && name !== 'cursor') {
+      errors[name] = [`Ensure this value has at most ${MAX_QUERY_VALUE_LENGTH} characters.`];
+    } else if (!allowed.includes(name)) {
       errors[name] = [`Unknown query parameter. Allowed: ${allowed.join(', ')}.`];
     } else if (name in result) {
       errors[name] = ['Give this parameter once.'];

@@ -167,3 +167,21 @@ describe('Function: requestJobRun', () => {
     expect(d.scheduledJobs.names.size).toBe(0);
   });
 });
+
+describe('Function: requestJobRun (schedule fields)', () => {
+  it('refuses unknown schedule fields instead of ignoring a misspelt time zone', async () => {
+    const d = deps();
+    const fields = await validationErrorOf(
+      requestJobRun(d, alice, 'local/example/MyJobWithNoVars', {
+        schedule: {
+          name: 'typo',
+          interval: 'daily',
+          start_time: '2030-01-01T09:00:00Z',
+          timezone: 'America/New_York',
+        },
+      }),
+    );
+    expect(fields).toEqual({ schedule: { timezone: ['This field is not allowed.'] } });
+    expect(d.scheduledJobs.items.size).toBe(0);
+  });
+});

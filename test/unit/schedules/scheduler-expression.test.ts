@@ -111,12 +111,12 @@ describe('Function: toSchedulerInput', () => {
         },
       },
       {
-        case: 'daily with seconds: StartDate floored to the minute so the first day still runs',
+        case: 'daily with seconds: StartDate is start_time, so the first run is never earlier',
         given: { interval: 'daily', startTime: '2030-01-01T09:00:30.500Z', timeZone: 'UTC' },
         expected: {
           expression: 'cron(0 9 * * ? *)',
           zone: 'UTC',
-          startDate: '2030-01-01T09:00:00.000Z',
+          startDate: '2030-01-01T09:00:30.500Z',
           after: 'NONE',
         },
       },
@@ -183,7 +183,7 @@ describe('Function: toSchedulerInput', () => {
         interval: 'hourly',
         startTime: '2030-01-01T03:45:10Z',
         timeZone: 'Asia/Kolkata',
-        first: '2030-01-01T03:45:00.000Z',
+        first: '2030-01-01T04:45:00.000Z',
       },
       {
         interval: 'daily',
@@ -256,7 +256,7 @@ describe('Function: toSchedulerInput', () => {
       });
     });
 
-    it('starts at start_time, floored to the minute, when one is given', () => {
+    it('starts at start_time exactly, when one is given', () => {
       // Prepare
       const input = schedule({
         interval: 'custom',
@@ -272,7 +272,7 @@ describe('Function: toSchedulerInput', () => {
       expect(result).toEqual({
         scheduleExpression: 'cron(0 0/4 * * ? *)',
         scheduleExpressionTimezone: 'Europe/London',
-        startDate: new Date('2030-01-01T10:00:00Z'),
+        startDate: new Date('2030-01-01T10:00:30Z'),
         actionAfterCompletion: 'NONE',
       });
     });
