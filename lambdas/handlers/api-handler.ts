@@ -16,6 +16,8 @@ export function createApiHandler(routes: readonly Route[], logger: Logger) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(jsonErrors(logger))
     .handler(async (event) => {
+      // The gateway's request id too, so a client's report can be matched to these lines.
+      logger.appendKeys({ apiRequestId: event.requestContext.requestId });
       const method = event.requestContext.http.method.toUpperCase();
       // Authenticate before routing, so that unauthenticated callers learn nothing about the routes.
       const principal = principalFrom((event.requestContext as { authorizer?: unknown }).authorizer);

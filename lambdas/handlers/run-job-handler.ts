@@ -9,6 +9,7 @@ const runEvent = z.object({
   job_result_id: z.string().min(1),
   job: z.string().min(1),
   data: z.record(z.string(), z.unknown()),
+  execution: z.string().min(1).optional(),
   user: z.string().min(1),
   dryrun: z.boolean(),
   time_limit_seconds: z.number().int().positive(),
@@ -22,7 +23,7 @@ export function createRunJobHandler(deps: ExecuteJobDeps, logger: Logger) {
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (raw) => {
       const event = runEvent.parse(raw);
-      logger.appendKeys({ jobResultId: event.job_result_id, job: event.job });
+      logger.appendKeys({ jobResultId: event.job_result_id, job: event.job, execution: event.execution });
       logger.info('Running job');
       const outcome = await executeJob(deps, {
         jobResultId: event.job_result_id,

@@ -13,6 +13,7 @@ const stepEvent = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('finish'),
     job_result_id: z.string().min(1),
+    execution: z.string().min(1).optional(),
     outcome: z.discriminatedUnion('status', [
       z.object({ status: z.literal('SUCCESS'), output: jobOutput }),
       z.object({ status: z.enum(['FAILURE', 'REVOKED']), error: z.string(), output: jobOutput }),
@@ -28,10 +29,12 @@ const stepEvent = z.discriminatedUnion('action', [
     action: z.literal('count'),
     scheduled_job_id: z.string().min(1),
     scheduled_time: z.string().min(1),
+    execution: z.string().min(1).optional(),
   }),
   z.object({
     action: z.literal('fail'),
     job_result_id: z.string().min(1),
+    execution: z.string().min(1).optional(),
     error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).loose(),
   }),
 ]);
@@ -63,7 +66,8 @@ export function createRunStepHandler(deps: RunStepDeps & ScheduledRunDeps, logge
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (raw) => {
       const event = stepEvent.parse(raw);
-      logger.appendKeys({ action: event.action });
+      // Every line carries the workflow execution, so one run's lines can be found across functions.
+      logger.appendKeys({ action: event.action, execution: event.execution });
       if ('job_result_id' in event) logger.appendKeys({ jobResultId: event.job_result_id });
       switch (event.action) {
         case 'claim': {
@@ -103,7 +107,6 @@ export function createRunStepHandler(deps: RunStepDeps & ScheduledRunDeps, logge
           return { counted: true };
         }
         case 'start': {
-          logger.appendKeys({ execution: event.execution });
           const result = await markRunStarted(deps, event.job_result_id, event.execution);
           logger.info('Run started');
           return { status: result.status, user: result.user, dryrun: result.dryrun };

@@ -159,6 +159,7 @@ export function buildRunJobWorkflow(
           'job_result_id.$': '$.job_result_id',
           'job.$': '$.job',
           'data.$': '$.data',
+          'execution.$': '$$.Execution.Id',
           'user.$': '$.started.user',
           'dryrun.$': '$.started.dryrun',
           'time_limit_seconds.$': '$.time_limit_seconds',
@@ -174,6 +175,7 @@ export function buildRunJobWorkflow(
         ...invoke(functions.runStep, {
           action: 'finish',
           'job_result_id.$': '$.job_result_id',
+          'execution.$': '$$.Execution.Id',
           'outcome.$': '$.run.outcome',
         }),
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
@@ -186,6 +188,7 @@ export function buildRunJobWorkflow(
         ...invoke(functions.runStep, {
           action: 'fail',
           'job_result_id.$': '$.job_result_id',
+          'execution.$': '$$.Execution.Id',
           'error.$': '$.error',
         }),
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
@@ -203,6 +206,7 @@ export function buildRunJobWorkflow(
         ...invoke(functions.runStep, {
           action: 'count',
           'scheduled_job_id.$': '$.scheduled_job_id',
+          'execution.$': '$$.Execution.Id',
           'scheduled_time.$': '$.scheduled_time',
         }),
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
