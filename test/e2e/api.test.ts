@@ -70,6 +70,17 @@ describe('Jobs catalogue', () => {
     });
   });
 
+  it('pages the catalogue with cursors like every other list', async () => {
+    const first = await api.get('/api/extras/jobs/?limit=2');
+    const second = await api.get(first.body.next);
+    const back = await api.get(second.body.previous);
+    expect(first.body.results).toHaveLength(2);
+    expect(first.body.count).toBeGreaterThan(4);
+    expect(second.body.results[0].id).not.toBe(first.body.results[0].id);
+    expect(back.body.results.map((j: { id: string }) => j.id)).toEqual(first.body.results.map((j: { id: string }) => j.id));
+    expect((await api.get('/api/extras/jobs/?cursor=bm9wZQ')).body).toEqual({ detail: 'Invalid cursor.' });
+  });
+
   it('shows one job by its path, and 404s unknown or hidden ones', async () => {
     expect((await api.get('/api/extras/jobs/local/example/MyJobWithNoVars/')).body.job_class_name).toBe(
       'MyJobWithNoVars',

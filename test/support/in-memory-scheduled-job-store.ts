@@ -4,7 +4,7 @@
  * orders. Pages use a plain numeric offset as cursor, and are always full.
  */
 import { BadRequestError, ConflictError, NotFoundError } from '../../lambdas/core/errors';
-import type { Page, PageRequest } from '../../lambdas/core/pagination';
+import { type Page, type PageRequest, pageInMemory } from '../../lambdas/core/pagination';
 import type { ScheduledJobStore } from '../../lambdas/core/ports';
 import {
   type ClaimOutcome,
@@ -48,20 +48,6 @@ function inStoreOrder(jobs: ScheduledJob[], filter: ScheduledJobFilter): Schedul
     : jobs.sort((a, b) => compare(sortable(b.dateCreated, b.id), sortable(a.dateCreated, a.id)));
 }
 
-function offsetPage<T>(items: readonly T[], page: PageRequest): Page<T> {
-  const start = page.cursor === undefined ? 0 : Number(page.cursor);
-  if (!Number.isSafeInteger(start) || start < 0 || String(start) !== (page.cursor ?? '0')) {
-    throw new BadRequestError('Invalid cursor.');
-  }
-  const slice = items.slice(start, start + page.limit);
-  const end = start + slice.length;
-  return {
-    items: slice,
-    next: end < items.length ? String(end) : undefined,
-    previous: start > 0 ? String(Math.max(0, start - page.limit)) : undefined,
-  };
-}
-
 export class InMemoryScheduledJobStore implements ScheduledJobStore {
   readonly items = new Map<string, ScheduledJob>();
   /** Name → the id of the scheduled job that holds it. */
@@ -92,7 +78,7 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
         (filter.enabled === undefined || job.enabled === filter.enabled) &&
         (states === undefined || states.includes(approvalState(job))),
     );
-    return offsetPage(
+    return pageInMemory(
       inStoreOrder(matching, filter).map((job) => structuredClone(job)),
       page,
     );

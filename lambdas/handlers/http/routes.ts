@@ -4,6 +4,7 @@ import { ValidationError } from '../../core/errors';
 import { getJob, listJobs } from '../../core/job-catalogue-queries';
 import { getJobResult, listJobResults } from '../../core/job-result-queries';
 import { JOB_RESULT_STATUSES } from '../../core/job-results';
+import { pageInMemory } from '../../core/pagination';
 import { type RequestJobRunDeps, requestJobRun } from '../../core/request-job-run';
 import {
   deleteScheduledJob,
@@ -92,14 +93,16 @@ export function apiRoutes(deps: ApiDeps): Route[] {
 
   return [
     route('/api/extras/jobs', {
-      GET: async ({ principal, links, event }) => {
-        singleValuedQuery(event, []);
-        const jobs = listJobs(deps.catalogue, principal);
+      GET: async (context) => {
+        const { page } = listQuery(context.event, []);
+        const jobs = listJobs(deps.catalogue, context.principal);
+        const found = pageInMemory(jobs, page);
         return json(200, {
+          ...serializePage(found, (job) => serializeJob(job, context.links), context.links, pathOf(context), {
+            limit: page.limit,
+          }),
+          // The catalogue is in memory, so unlike the stored lists its size is known.
           count: jobs.length,
-          next: null,
-          previous: null,
-          results: jobs.map((j) => serializeJob(j, links)),
         });
       },
     }),
