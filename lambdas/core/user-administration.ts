@@ -165,3 +165,57 @@ export async function bootstrapAdmin(
   });
   return suppliedKey === undefined ? { generatedKey: key } : {};
 }
+
+/** What `createSuperuser` did: the superuser, whether it was created now, and its new token. */
+export interface CreatedSuperuser {
+  readonly user: User;
+  readonly created: boolean;
+  readonly issued: IssuedToken;
+}
+
+/**
+ * An operator's way into a deployment (`npm run create-superuser`): makes sure `username` is a
+ * superuser, creating it when missing, and issues it a new token whose key is returned once.
+ * An existing user who is not a superuser is refused (ConflictError) and left unchanged: this
+ * never promotes anyone.
+ */
+export async function createSuperuser(
+  deps: UserAdministrationDeps,
+  username: string,
+  description = 'Issued by create-superuser',
+): Promise<CreatedSuperuser> {
+  if (!USERNAME.test(username)) {
+    throw new ValidationError({
+      username: ['Enter a valid username of up to 150 letters, digits and @/./+/-/_ characters.'],
+    });
+  }
+  let user = await deps.users.get(username);
+  let created = false;
+  if (!user) {
+    const candidate: User = {
+      username,
+      isSuperuser: true,
+      permissions: [],
+      dateJoined: deps.clock.now().toISOString(),
+    };
+    try {
+      await deps.users.create(candidate);
+      user = candidate;
+      created = true;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      user = await deps.users.get(username);
+    }
+  }
+  if (!user?.isSuperuser) {
+    throw new ConflictError(
+      `The user "${username}" already exists and is not a superuser; it was left unchanged (this never promotes a user).`,
+    );
+  }
+  const issued = await createToken(
+    deps,
+    { username, isSuperuser: true, permissions: user.permissions, writeEnabled: true },
+    { user: username, writeEnabled: true, description },
+  );
+  return { user, created, issued };
+}
