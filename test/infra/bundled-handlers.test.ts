@@ -1,0 +1,163 @@
+/**
+ * The bundles the stack deploys, loaded and invoked as Lambda would: each entry is built with the
+ * stack's own esbuild settings, imported in a fresh Node process with only the environment the
+ * stack sets, and called with a real event against dynalite. This catches what type checks and
+ * in-process tests cannot: ESM/CommonJS interop, a missing banner, a module-scope crash.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbTokenStore } from '../../lambdas/adapters/dynamodb/dynamodb-token-store';
+import { DynamoDbUserStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-store';
+import { systemClock, uuidGenerator } from '../../lambdas/core/clock';
+import { bootstrapAdmin } from '../../lambdas/core/user-administration';
+import { esbuildBuildOptions, HANDLER_ENTRIES, type HandlerName, PROJECT_ROOT } from '../../lib/bundling';
+import { type LocalDynamoDb, startDynalite } from '../support/dynalite';
+
+const run = promisify(execFile);
+const TOKEN = 'bundled-handler-token';
+
+let dynamodb: LocalDynamoDb;
+let outDir: string;
+
+beforeAll(async () => {
+  dynamodb = await startDynalite();
+  const stores = { client: dynamodb.docClient, tableName: dynamodb.tableName };
+  await bootstrapAdmin(
+    {
+      users: new DynamoDbUserStore(stores),
+      tokens: new DynamoDbTokenStore(stores),
+      clock: systemClock,
+      ids: uuidGenerator,
+    },
+    TOKEN,
+  );
+  outDir = await mkdtemp(join(tmpdir(), 'countersign-bundles-'));
+  await Promise.all(
+    Object.entries(HANDLER_ENTRIES).map(([name, entry]) =>
+      build({
+        ...esbuildBuildOptions(join(PROJECT_ROOT, entry)),
+        outfile: join(outDir, name, 'index.mjs'),
+        logLevel: 'silent',
+      }),
+    ),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await dynamodb?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+/** Imports a bundle in a fresh process with the stack's environment and invokes it once. */
+async function invoke(name: HandlerName, event: unknown): Promise<unknown> {
+  const driver = join(outDir, `${name}-driver.mjs`);
+  await writeFile(
+    driver,
+    `const { handler } = await import(${JSON.stringify(join(outDir, name, 'index.mjs'))});
+const context = { awsRequestId: 'req-1', functionName: '${name}', functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:${name}', memoryLimitInMB: '512',
+  logGroupName: '/aws/lambda/${name}', logStreamName: 's', getRemainingTimeInMillis: () => 30000 };
+const result = await handler(${JSON.stringify(event)}, context);
+process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));`,
+  );
+  const { stdout } = await run(process.execPath, [driver], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      TABLE_NAME: dynamodb.tableName,
+      POWERTOOLS_SERVICE_NAME: 'countersign',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
+      SCHEDULE_GROUP_NAME: 'countersign',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+      SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+      SCHEDULER_TARGET_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
+    },
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout.slice(stdout.lastIndexOf('@@RESULT@@') + '@@RESULT@@'.length));
+}
+
+const httpEvent = {
+  version: '2.0',
+  routeKey: 'ANY /api/{proxy+}',
+  rawPath: '/api/extras/jobs/',
+  rawQueryString: 'limit=2',
+  headers: { authorization: `Token ${TOKEN}`, host: 'api.example.com' },
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'api',
+    domainName: 'api.example.com',
+    domainPrefix: 'api',
+    http: {
+      method: 'GET',
+      path: '/api/extras/jobs/',
+      protocol: 'HTTP/1.1',
+      sourceIp: '192.0.2.1',
+      userAgent: 'test',
+    },
+    requestId: 'gw-1',
+    routeKey: 'ANY /api/{proxy+}',
+    stage: '$default',
+    time: '25/Nov/2026:12:00:00 +0000',
+    timeEpoch: 1795000000000,
+  },
+  isBase64Encoded: false,
+};
+
+describe('Bundled handlers', () => {
+  it('authorizer: resolves a stored token to its user', async () => {
+    const result = await invoke('authorizer', {
+      ...httpEvent,
+      type: 'REQUEST',
+      routeArn: 'arn',
+      identitySource: [],
+    });
+    expect(result).toMatchObject({
+      isAuthorized: true,
+      context: { username: 'admin', is_superuser: 'true' },
+    });
+  });
+
+  it('api: answers a request with the authorizer context the gateway passes', async () => {
+    const principal = { username: 'admin', is_superuser: 'true', permissions: '[]', write_enabled: 'true' };
+    const result = (await invoke('api', {
+      ...httpEvent,
+      requestContext: { ...httpEvent.requestContext, authorizer: { lambda: principal } },
+    })) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body).results).toHaveLength(2);
+  });
+
+  it('run-step: records a step against the table', async () => {
+    const result = await invoke('runStep', {
+      action: 'fail',
+      job_result_id: '00000000-0000-4000-8000-000000000000',
+      error: {},
+    });
+    expect(result).toEqual({ status: 'MISSING' });
+  });
+
+  it('run-job: reports a job missing from the catalogue as a FAILURE outcome', async () => {
+    const result = await invoke('runJob', {
+      job_result_id: '00000000-0000-4000-8000-000000000000',
+      job: 'local/example/Missing',
+      data: {},
+      user: 'admin',
+      dryrun: false,
+      time_limit_seconds: 5,
+    });
+    expect(result).toEqual({
+      status: 'FAILURE',
+      error: 'Job "local/example/Missing" is not in this deployment\'s catalogue.',
+    });
+  });
+});
