@@ -20,6 +20,7 @@ export const HANDLER_ENTRIES = {
   authorizer: 'lambdas/handlers/authorizer.ts',
   runStep: 'lambdas/handlers/run-step.ts',
   runJob: 'lambdas/handlers/run-job.ts',
+  reconcile: 'lambdas/handlers/reconcile.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { catalogue } from '../lambdas/jobs/catalogue';
 import { Api } from './api';
 import { Monitoring } from './monitoring';
+import { ScheduleReconciler } from './schedule-reconciler';
 import { Scheduler } from './scheduler';
 import { Store } from './store';
 import { Workflow } from './workflow';
@@ -20,6 +21,7 @@ export class CountersignStack extends Stack {
   readonly scheduler: Scheduler;
   readonly workflow: Workflow;
   readonly api: Api;
+  readonly reconciler: ScheduleReconciler;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CountersignStackProps = {}) {
@@ -37,6 +39,11 @@ export class CountersignStack extends Stack {
       store: this.store,
       workflow: this.workflow,
       scheduler: this.scheduler,
+    });
+    this.reconciler = new ScheduleReconciler(this, 'ScheduleReconciler', {
+      store: this.store,
+      scheduler: this.scheduler,
+      workflow: this.workflow,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deadLetterQueue: this.scheduler.deadLetterQueue,

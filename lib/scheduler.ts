@@ -86,23 +86,40 @@ export class Scheduler extends Construct {
    * The `*` is the schedule name inside this one group.
    */
   grantManageSchedules(grantee: IGrantable): Grant {
-    const schedules = Grant.addToPrincipal({
+    return this.grantPassingRole(
       grantee,
-      actions: [
+      [
         'scheduler:CreateSchedule',
         'scheduler:UpdateSchedule',
         'scheduler:GetSchedule',
         'scheduler:DeleteSchedule',
       ],
-      resourceArns: [this.scheduleArnPattern],
-    });
+      'create, update, read and delete',
+    );
+  }
+
+  /**
+   * Read, create and replace schedules in the group, and hand them the schedules' role, but never
+   * delete one: what reconciling schedules with their scheduled jobs needs.
+   */
+  grantReconcileSchedules(grantee: IGrantable): Grant {
+    return this.grantPassingRole(
+      grantee,
+      ['scheduler:GetSchedule', 'scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+      'read, create and update',
+    );
+  }
+
+  /** Schedule actions in the group, plus passing the schedules' role to EventBridge Scheduler only. */
+  private grantPassingRole(grantee: IGrantable, actions: string[], verbs: string): Grant {
+    const schedules = Grant.addToPrincipal({ grantee, actions, resourceArns: [this.scheduleArnPattern] });
     const passRole = Grant.addToPrincipal({
       grantee,
       actions: ['iam:PassRole'],
       resourceArns: [this.role.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     });
-    this.acknowledgeSchedules(grantee, 'create, update, read and delete');
+    this.acknowledgeSchedules(grantee, verbs);
     return schedules.combine(passRole);
   }
 

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 
 /** The generic secondary indexes the key builders in `lambdas/adapters` address (`gsi1`..`gsi5`). */
 export const INDEX_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
+export type IndexName = (typeof INDEX_NAMES)[number];
 
 /** The item-level DynamoDB actions the handlers use; there is deliberately no Scan. */
 export type StoreAction =
@@ -90,6 +91,15 @@ export class Store extends Construct {
     const [first, ...rest] = grants;
     if (!first) throw new Error('Store.grant needs at least one action.');
     return rest.reduce((combined, grant) => combined.combine(grant), first);
+  }
+
+  /** Query one index only: neither the table nor the other indexes. */
+  grantQueryIndex(grantee: IGrantable, indexName: IndexName): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${indexName}`],
+    });
   }
 
   /** Read one item by key: what the authorizer needs to look up a token. */

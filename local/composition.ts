@@ -13,16 +13,18 @@ import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-sche
 import { systemClock, uuidGenerator } from '../lambdas/core/clock';
 import type { JobCatalogue } from '../lambdas/core/jobs';
 import type { Clock } from '../lambdas/core/ports';
+import type { ReconcileSummary } from '../lambdas/core/reconcile-schedules';
 import { recordFailure } from '../lambdas/core/run-steps';
 import { bootstrapAdmin } from '../lambdas/core/user-administration';
 import { createApiHandler } from '../lambdas/handlers/api-handler';
 import { createAuthorizerHandler } from '../lambdas/handlers/authorizer-handler';
 import { apiRoutes } from '../lambdas/handlers/http/routes';
+import { createReconcileHandler } from '../lambdas/handlers/reconcile-handler';
 import { createRunJobHandler } from '../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../lambdas/handlers/run-step-handler';
 import { catalogue as defaultCatalogue } from '../lambdas/jobs/catalogue';
 import { LocalHttpServer } from './http-server';
-import type { LocalLambda } from './lambda-context';
+import { type LocalLambda, localLambdaContext } from './lambda-context';
 import { startLocalDynamoDb } from './local-dynamodb';
 import { LOCAL_SCHEDULER, LocalScheduler } from './local-scheduler';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, LocalWorkflow } from './local-workflow';
@@ -42,7 +44,11 @@ export interface LocalOptions {
   readonly catalogue?: JobCatalogue;
   /** @default the system clock */
   readonly clock?: Clock;
-  /** Fire schedules on a timer; tests that move a fake clock call `scheduler.runDue()` instead. @default true */
+  /**
+   * Fire schedules, and reconcile them every 15 minutes, on timers; tests that move a fake clock call
+   * `scheduler.runDue()` and `reconcile()` instead. Schedules are reconciled once at start either way.
+   * @default true
+   */
   readonly startScheduler?: boolean;
 }
 
@@ -52,10 +58,13 @@ export interface LocalCountersign {
   readonly generatedAdminToken?: string | undefined;
   readonly workflow: LocalWorkflow;
   readonly scheduler: LocalScheduler;
+  /** One pass of the schedule reconciler, as the deployed one runs every 15 minutes. */
+  reconcile(): Promise<ReconcileSummary>;
   close(): Promise<void>;
 }
 
 const TABLE_NAME = 'countersign';
+const RECONCILE_INTERVAL_MS = 15 * 60_000;
 
 export async function startLocalCountersign(options: LocalOptions = {}): Promise<LocalCountersign> {
   const logLevel = options.logLevel ?? 'INFO';
@@ -113,6 +122,20 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   await failInterruptedRuns(results, clock);
   const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
 
+  // A process killed between writing a scheduled job and its schedule leaves that job unscheduled.
+  // Passes run one after another; `close` waits for the one under way.
+  const reconcileLogger = logger('countersign-reconcile');
+  const reconcileHandler = createReconcileHandler({ scheduledJobs, schedules, clock }, reconcileLogger);
+  let reconciling: Promise<unknown> = Promise.resolve();
+  const reconcile = (): Promise<ReconcileSummary> => {
+    const pass = reconciling.then(() => reconcileHandler({}, localLambdaContext('countersign-reconcile')));
+    reconciling = pass.catch((error: unknown) =>
+      reconcileLogger.error('Schedules not reconciled', { error: error as Error }),
+    );
+    return pass;
+  };
+  await reconcile();
+
   const apiLogger = logger('countersign-api');
   const server = new LocalHttpServer({
     authorizer: createAuthorizerHandler(
@@ -137,15 +160,25 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     onError: (error) => apiLogger.error('Local server error', { error: error as Error }),
   });
   const url = await server.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
-  if (options.startScheduler ?? true) scheduler.start();
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  if (options.startScheduler ?? true) {
+    scheduler.start();
+    reconcileTimer = setInterval(() => {
+      reconcile().catch(() => undefined); // Logged by `reconciling`.
+    }, RECONCILE_INTERVAL_MS);
+    reconcileTimer.unref();
+  }
 
   return {
     url,
     generatedAdminToken: admin.generatedKey,
     workflow,
     scheduler,
+    reconcile,
     close: async () => {
+      clearInterval(reconcileTimer);
       await server.close();
+      await reconciling;
       await scheduler.stop();
       await workflow.idle();
       await dynamodb.close();

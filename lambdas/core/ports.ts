@@ -110,4 +110,11 @@ export interface ScheduleGateway {
   put(job: ScheduledJob): Promise<void>;
   /** Deletes the job's schedule; one that is already gone is fine. */
   delete(scheduledJobId: string): Promise<void>;
+  /** The job's schedule as the scheduler has it, or undefined when there is none. */
+  describe(scheduledJobId: string): Promise<ScheduleState | undefined>;
+}
+
+/** What reconciling compares: whether the scheduler will fire the schedule. */
+export interface ScheduleState {
+  readonly state: 'ENABLED' | 'DISABLED';
 }

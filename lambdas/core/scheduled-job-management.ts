@@ -4,7 +4,12 @@ import { NotFoundError, PermissionDeniedError, ServiceUnavailableError, Validati
 import type { Page, PageRequest } from './pagination';
 import { hasAnyPermission, hasPermission, type Principal } from './permissions';
 import type { Clock, ScheduledJobStore, ScheduleGateway } from './ports';
-import type { ScheduledJob, ScheduledJobFilter } from './scheduled-jobs';
+import {
+  awaitsApproval,
+  oneOffHasPassed,
+  type ScheduledJob,
+  type ScheduledJobFilter,
+} from './scheduled-jobs';
 import {
   canonicalTimeZone,
   formatInZone,
@@ -65,15 +70,14 @@ export async function setScheduledJobEnabled(
   if (!principal.isSuperuser && principal.username !== existing.user) {
     throw new PermissionDeniedError('Only the requester or a superuser may pause or resume a scheduled job.');
   }
-  if (enabled && !existing.enabled && existing.oneOff && hasPassed(existing, deps.clock.now())) {
+  if (enabled && !existing.enabled && oneOffHasPassed(existing, deps.clock.now())) {
     throw new ValidationError({
       enabled: ['This one-off job has already run or its time has passed, so it cannot be resumed.'],
     });
   }
   const updated = existing.enabled === enabled ? existing : await deps.scheduledJobs.setEnabled(id, enabled);
-  if (updated.schedule === undefined || (updated.approvalRequired && updated.approvedAt === undefined))
-    return updated;
-  if (!enabled && existing.oneOff && hasPassed(existing, deps.clock.now())) return updated;
+  if (updated.schedule === undefined || awaitsApproval(updated)) return updated;
+  if (!enabled && oneOffHasPassed(existing, deps.clock.now())) return updated;
   try {
     await deps.schedules.put(updated);
   } catch (cause) {
@@ -87,10 +91,6 @@ export async function setScheduledJobEnabled(
     );
   }
   return updated;
-}
-
-function hasPassed(job: ScheduledJob, now: Date): boolean {
-  return job.totalRunCount > 0 || (job.startTime !== undefined && Date.parse(job.startTime) <= now.getTime());
 }
 
 /**

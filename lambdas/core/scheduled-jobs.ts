@@ -60,7 +60,18 @@ export interface ScheduledJobFilter {
 
 /** Whether the scheduler may start it now: enabled, and approved where approval is required. */
 export function isRunnable(job: ScheduledJob): boolean {
-  return job.enabled && (!job.approvalRequired || job.approvedAt !== undefined);
+  return job.enabled && !awaitsApproval(job);
+}
+
+/** Requires approval and has none (yet, or ever: a denied request is never approved). */
+export function awaitsApproval(job: ScheduledJob): boolean {
+  return job.approvalRequired && job.approvedAt === undefined;
+}
+
+/** A one-off that has run, or whose time has come: its schedule has fired or never will again. */
+export function oneOffHasPassed(job: ScheduledJob, now: Date): boolean {
+  if (!job.oneOff) return false;
+  return job.totalRunCount > 0 || (job.startTime !== undefined && Date.parse(job.startTime) <= now.getTime());
 }
 
 /**

@@ -26,14 +26,25 @@ function table() {
   return { client: createDocumentClient(), tableName };
 }
 
-export function apiDependencies(logger: Logger) {
+/** Creates, replaces and reads the deployment's schedules (the API and the reconciler). */
+function scheduleGateway(): EventBridgeScheduleGateway {
   const config = readConfig([
-    'STATE_MACHINE_ARN',
     'SCHEDULE_GROUP_NAME',
     'SCHEDULER_ROLE_ARN',
     'SCHEDULER_DLQ_ARN',
     'SCHEDULER_TARGET_ARN',
   ]);
+  return new EventBridgeScheduleGateway({
+    client: new SchedulerClient({}),
+    groupName: config.SCHEDULE_GROUP_NAME,
+    targetArn: config.SCHEDULER_TARGET_ARN,
+    roleArn: config.SCHEDULER_ROLE_ARN,
+    deadLetterQueueArn: config.SCHEDULER_DLQ_ARN,
+  });
+}
+
+export function apiDependencies(logger: Logger) {
+  const config = readConfig(['STATE_MACHINE_ARN']);
   const store = table();
   return {
     catalogue,
@@ -45,13 +56,7 @@ export function apiDependencies(logger: Logger) {
       client: new SFNClient({}),
       stateMachineArn: config.STATE_MACHINE_ARN,
     }),
-    schedules: new EventBridgeScheduleGateway({
-      client: new SchedulerClient({}),
-      groupName: config.SCHEDULE_GROUP_NAME,
-      targetArn: config.SCHEDULER_TARGET_ARN,
-      roleArn: config.SCHEDULER_ROLE_ARN,
-      deadLetterQueueArn: config.SCHEDULER_DLQ_ARN,
-    }),
+    schedules: scheduleGateway(),
     clock: systemClock,
     ids: uuidGenerator,
     logger,
@@ -74,6 +79,14 @@ export function runStepDependencies() {
       client: new SchedulerClient({}),
       groupName: SCHEDULE_GROUP_NAME,
     }),
+    clock: systemClock,
+  };
+}
+
+export function reconcileDependencies() {
+  return {
+    scheduledJobs: new DynamoDbScheduledJobStore(table()),
+    schedules: scheduleGateway(),
     clock: systemClock,
   };
 }

@@ -77,7 +77,9 @@ describe('Jobs catalogue', () => {
     expect(first.body.results).toHaveLength(2);
     expect(first.body.count).toBeGreaterThan(4);
     expect(second.body.results[0].id).not.toBe(first.body.results[0].id);
-    expect(back.body.results.map((j: { id: string }) => j.id)).toEqual(first.body.results.map((j: { id: string }) => j.id));
+    expect(back.body.results.map((j: { id: string }) => j.id)).toEqual(
+      first.body.results.map((j: { id: string }) => j.id),
+    );
     expect((await api.get('/api/extras/jobs/?cursor=bm9wZQ')).body).toEqual({ detail: 'Invalid cursor.' });
   });
 

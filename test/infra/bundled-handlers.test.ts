@@ -160,4 +160,9 @@ describe('Bundled handlers', () => {
       error: 'Job "local/example/Missing" is not in this deployment\'s catalogue.',
     });
   });
+
+  it('reconcile: lists scheduled jobs from the table and reports the pass', async () => {
+    const result = await invoke('reconcile', { source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    expect(result).toEqual({ checked: 0, repaired: 0, failed: 0 });
+  });
 });

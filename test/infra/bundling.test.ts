@@ -19,7 +19,7 @@ describe('Function bundling', () => {
     const assets = Object.values(functions).map(
       (fn) => (fn.Metadata as Record<string, string>)['aws:asset:path'],
     );
-    expect(assets).toHaveLength(4);
+    expect(assets).toHaveLength(5);
     for (const asset of assets) {
       const bundle = join(assembly.directory, asset ?? 'missing', 'index.mjs');
       expect(existsSync(bundle), bundle).toBe(true);

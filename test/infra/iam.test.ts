@@ -57,7 +57,7 @@ describe('IAM across the stack', () => {
     for (const pattern of patterns) {
       expect(JSON.stringify(pattern)).toMatch(/:schedule\/[A-Za-z0-9-]+\/\*"/);
     }
-    expect(patterns.length).toBe(2); // the API function and run-step
+    expect(patterns.length).toBe(3); // the API function, run-step and the reconciler
   });
 
   it('attaches no AWS managed policies', () => {

@@ -36,7 +36,7 @@ describe('Class: CountersignStack', () => {
 
   it('runs every function on Node.js 24 / arm64 with tracing, its own log group and the shared settings', () => {
     const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

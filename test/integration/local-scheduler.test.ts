@@ -270,6 +270,25 @@ describe('Class: LocalScheduler, driven by EventBridgeScheduleGateway', () => {
     expect(scheduler.list()).toEqual([]);
   });
 
+  it('describes a schedule by its state, and a missing one as undefined', async () => {
+    // Prepare
+    const { clock, gateway } = harness('2026-01-01T00:00:00Z');
+    const job = scheduledJob(
+      { name: 'daily', interval: 'daily', start_time: '2026-01-01T09:00:00Z' },
+      clock.now(),
+    );
+
+    // Act
+    const before = await gateway.describe(ID);
+    await gateway.put(job);
+    const created = await gateway.describe(ID);
+    await gateway.put({ ...job, enabled: false });
+    const paused = await gateway.describe(ID);
+
+    // Assess
+    expect([before, created, paused]).toEqual([undefined, { state: 'ENABLED' }, { state: 'DISABLED' }]);
+  });
+
   it('keeps schedules across a restart on the same directory and fires them from the new process', async () => {
     // Prepare
     const directory = temporaryDirectory();

@@ -3,7 +3,7 @@
  * by delete, claims that only a runnable job grants, runs counted once per claim, the same filters and
  * orders. Pages use a plain numeric offset as cursor, and are always full.
  */
-import { BadRequestError, ConflictError, NotFoundError } from '../../lambdas/core/errors';
+import { ConflictError, NotFoundError } from '../../lambdas/core/errors';
 import { type Page, type PageRequest, pageInMemory } from '../../lambdas/core/pagination';
 import type { ScheduledJobStore } from '../../lambdas/core/ports';
 import {

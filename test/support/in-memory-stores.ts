@@ -15,6 +15,7 @@ import type {
   RunOutcome,
   RunRequest,
   ScheduleGateway,
+  ScheduleState,
   TokenStore,
   UserStore,
   WorkflowStarter,
@@ -171,19 +172,28 @@ export class SequentialIds implements IdGenerator {
   }
 }
 
+/** Schedules as the jobs they were put from; `calls` records the changes, not the reads. */
 export class RecordingScheduleGateway implements ScheduleGateway {
   readonly schedules = new Map<string, ScheduledJob>();
   readonly calls: string[] = [];
   failPutWith: Error | undefined;
+  /** Fails the puts of these scheduled jobs only. */
+  readonly failPutOf = new Map<string, Error>();
 
   async put(job: ScheduledJob): Promise<void> {
     this.calls.push(`put:${job.id}:${job.enabled ? 'ENABLED' : 'DISABLED'}`);
-    if (this.failPutWith) throw this.failPutWith;
+    const failure = this.failPutWith ?? this.failPutOf.get(job.id);
+    if (failure) throw failure;
     this.schedules.set(job.id, job);
   }
 
   async delete(scheduledJobId: string): Promise<void> {
     this.calls.push(`delete:${scheduledJobId}`);
     this.schedules.delete(scheduledJobId);
+  }
+
+  async describe(scheduledJobId: string): Promise<ScheduleState | undefined> {
+    const schedule = this.schedules.get(scheduledJobId);
+    return schedule && { state: schedule.enabled ? 'ENABLED' : 'DISABLED' };
   }
 }

@@ -2,11 +2,12 @@ import {
   CreateScheduleCommand,
   type CreateScheduleInput,
   DeleteScheduleCommand,
+  GetScheduleCommand,
   type SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { systemClock } from '../../core/clock';
-import type { Clock, ScheduleGateway } from '../../core/ports';
+import type { Clock, ScheduleGateway, ScheduleState } from '../../core/ports';
 import {
   SCHEDULER_MAXIMUM_EVENT_AGE_SECONDS,
   SCHEDULER_MAXIMUM_RETRY_ATTEMPTS,
@@ -139,6 +140,19 @@ export class EventBridgeScheduleGateway implements ScheduleGateway {
 
   delete(scheduledJobId: string): Promise<void> {
     return new EventBridgeScheduleRemover(this.props).delete(scheduledJobId);
+  }
+
+  async describe(scheduledJobId: string): Promise<ScheduleState | undefined> {
+    try {
+      const { State: state } = await this.props.client.send(
+        new GetScheduleCommand({ Name: scheduleNameFor(scheduledJobId), GroupName: this.props.groupName }),
+      );
+      // EventBridge always answers with a State; one it did not would be a schedule that does not fire.
+      return { state: state === 'ENABLED' ? 'ENABLED' : 'DISABLED' };
+    } catch (error) {
+      if (isServiceError(error, 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import {
   CreateScheduleCommand,
   type CreateScheduleInput,
   DeleteScheduleCommand,
+  GetScheduleCommand,
   ResourceNotFoundException,
   SchedulerClient,
   ThrottlingException,
@@ -363,6 +364,59 @@ describe('Class: EventBridgeScheduleGateway', () => {
 
       // Assess
       await expect(deletion).rejects.toThrow('is not a UUID');
+      expect(schedulerMock.calls()).toHaveLength(0);
+    });
+  });
+
+  describe('Method: describe', () => {
+    it.each(['ENABLED', 'DISABLED'] as const)('reads a %s schedule by the id in the group', async (state) => {
+      // Prepare
+      schedulerMock.on(GetScheduleCommand).resolves({ Name: ID, GroupName: CONFIG.groupName, State: state });
+
+      // Act
+      const described = await gateway.describe(ID);
+
+      // Assess
+      expect(described).toEqual({ state });
+      expect(schedulerMock.calls()).toHaveLength(1);
+      expect(schedulerMock.commandCalls(GetScheduleCommand)[0]?.args[0].input).toEqual({
+        Name: ID,
+        GroupName: CONFIG.groupName,
+      });
+    });
+
+    it('answers undefined for a schedule that does not exist', async () => {
+      // Prepare
+      schedulerMock
+        .on(GetScheduleCommand)
+        .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
+
+      // Act
+      const described = await gateway.describe(ID);
+
+      // Assess
+      expect(described).toBeUndefined();
+    });
+
+    it('passes on any other error', async () => {
+      // Prepare
+      schedulerMock
+        .on(GetScheduleCommand)
+        .rejects(new ThrottlingException({ message: 'slow down', Message: 'slow down', $metadata: {} }));
+
+      // Act
+      const described = gateway.describe(ID);
+
+      // Assess
+      await expect(described).rejects.toThrow('slow down');
+    });
+
+    it('refuses an id that is not a UUID, sending nothing', async () => {
+      // Act
+      const described = gateway.describe('not-a-uuid');
+
+      // Assess
+      await expect(described).rejects.toThrow('is not a UUID');
       expect(schedulerMock.calls()).toHaveLength(0);
     });
   });

@@ -19,10 +19,11 @@ describe('Function: pageInMemory', () => {
     expect(back.items).toEqual(['a', 'b']);
   });
 
-  it.each(['nope', Buffer.from('{"o":-1}').toString('base64url'), Buffer.from('{"o":99}').toString('base64url')])(
-    'refuses the cursor %s',
-    (cursor) => {
-      expect(() => pageInMemory(items, { limit: 2, cursor })).toThrow(BadRequestError);
-    },
-  );
+  it.each([
+    'nope',
+    Buffer.from('{"o":-1}').toString('base64url'),
+    Buffer.from('{"o":99}').toString('base64url'),
+  ])('refuses the cursor %s', (cursor) => {
+    expect(() => pageInMemory(items, { limit: 2, cursor })).toThrow(BadRequestError);
+  });
 });

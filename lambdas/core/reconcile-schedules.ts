@@ -1,0 +1,103 @@
+/**
+ * Converges the scheduler on the database. Every change writes the database first and the scheduler
+ * second, so a crash between the two (a Lambda timeout, a killed process) can leave a runnable job
+ * with no schedule, or a disabled one: it would silently never run. This pass finds those and puts
+ * their schedule again; a paused job whose schedule still fires is put back to DISABLED too, although
+ * the workflow's guard already refuses its runs.
+ *
+ * Only jobs that should have a schedule are looked at. Schedules whose job is gone are not: the guard
+ * deletes them when they fire.
+ */
+import type { Clock, ScheduledJobStore, ScheduleGateway, ScheduleState } from './ports';
+import { awaitsApproval, oneOffHasPassed, type ScheduledJob } from './scheduled-jobs';
+
+export interface ReconcileSchedulesDeps {
+  readonly scheduledJobs: Pick<ScheduledJobStore, 'list' | 'get'>;
+  readonly schedules: Pick<ScheduleGateway, 'describe' | 'put'>;
+  readonly clock: Clock;
+}
+
+export interface ScheduleRepair {
+  readonly scheduledJobId: string;
+  /** What the scheduler had: undefined when the schedule was missing. */
+  readonly found: ScheduleState['state'] | undefined;
+  readonly put: ScheduleState['state'];
+}
+
+export interface ReconcileSchedulesOptions {
+  /** Told of each schedule put again. */
+  readonly onRepaired?: ((repair: ScheduleRepair) => void) | undefined;
+  /** Told of each job that could not be checked or repaired; the pass goes on with the others. */
+  readonly onFailed?: ((scheduledJobId: string, error: unknown) => void) | undefined;
+}
+
+export interface ReconcileSummary {
+  /** Jobs that should have a schedule, whose schedule was compared with them. */
+  readonly checked: number;
+  /** Schedules put again, because they were missing or in the wrong state. */
+  readonly repaired: number;
+  /** Jobs whose check or repair failed; the next pass tries them again. */
+  readonly failed: number;
+}
+
+export const RECONCILE_PAGE_SIZE = 100;
+
+/**
+ * One pass over every scheduled job, enabled ones first, read page by page from the store's
+ * enabled-state lists (index queries only, never a scan). The lists may lag a write by a moment, so
+ * a job whose schedule looks wrong is read again, consistently, before anything is put: a job paused,
+ * resumed or deleted since it was listed is judged by what it is now.
+ */
+export async function reconcileSchedules(
+  deps: ReconcileSchedulesDeps,
+  options: ReconcileSchedulesOptions = {},
+): Promise<ReconcileSummary> {
+  let checked = 0;
+  let repaired = 0;
+  let failed = 0;
+  for (const enabled of [true, false]) {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.scheduledJobs.list({ enabled }, { limit: RECONCILE_PAGE_SIZE, cursor });
+      for (const listed of page.items) {
+        if (wantedState(listed, deps.clock.now()) === undefined) continue;
+        checked += 1;
+        try {
+          const repair = await reconcileOne(deps, listed);
+          if (repair === undefined) continue;
+          repaired += 1;
+          options.onRepaired?.(repair);
+        } catch (error) {
+          failed += 1;
+          options.onFailed?.(listed.id, error);
+        }
+      }
+      cursor = page.next;
+    } while (cursor !== undefined);
+  }
+  return { checked, repaired, failed };
+}
+
+async function reconcileOne(
+  deps: ReconcileSchedulesDeps,
+  listed: ScheduledJob,
+): Promise<ScheduleRepair | undefined> {
+  const found = (await deps.schedules.describe(listed.id))?.state;
+  if (found === wantedState(listed, deps.clock.now())) return undefined;
+  const current = await deps.scheduledJobs.get(listed.id);
+  if (current === undefined) return undefined;
+  const wanted = wantedState(current, deps.clock.now());
+  if (wanted === undefined || wanted === found) return undefined;
+  await deps.schedules.put(current);
+  return { scheduledJobId: current.id, found, put: wanted };
+}
+
+/**
+ * The state the job's schedule should be in, or undefined when it should not be looked at: an
+ * `immediately` request (never scheduled), a request awaiting approval (never scheduled before it),
+ * or a one-off that has run or whose time has passed (its schedule deletes itself after firing).
+ */
+function wantedState(job: ScheduledJob, now: Date): ScheduleState['state'] | undefined {
+  if (job.schedule === undefined || awaitsApproval(job) || oneOffHasPassed(job, now)) return undefined;
+  return job.enabled ? 'ENABLED' : 'DISABLED';
+}

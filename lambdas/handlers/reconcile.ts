@@ -1,0 +1,5 @@
+import { reconcileDependencies } from './composition';
+import { createLogger } from './logger';
+import { createReconcileHandler } from './reconcile-handler';
+
+export const handler = createReconcileHandler(reconcileDependencies(), createLogger());

@@ -1,0 +1,65 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CountersignFunction } from './lambda-function';
+import type { Scheduler } from './scheduler';
+import type { Store } from './store';
+import type { Workflow } from './workflow';
+
+export interface ScheduleReconcilerProps {
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  /** What the schedules it puts start. */
+  readonly workflow: Workflow;
+  /**
+   * How often a pass runs: the longest a job whose schedule a crash lost waits to be scheduled again.
+   * @default Duration.minutes(15)
+   */
+  readonly interval?: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The database is written before the scheduler, so a crash between the two can leave an approved job
+ * without its schedule. This function puts such schedules back (lambdas/core/reconcile-schedules.ts),
+ * on an EventBridge rule rather than an EventBridge Scheduler schedule: in the jobs' schedule group
+ * the workflow's guard would take it for a job, and it needs no group of its own.
+ */
+export class ScheduleReconciler extends Construct {
+  readonly handler: CountersignFunction;
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: ScheduleReconcilerProps) {
+    super(scope, id);
+    const { scheduler, workflow } = props;
+    const interval = props.interval ?? Duration.minutes(15);
+
+    this.handler = new CountersignFunction(this, 'Function', {
+      handler: 'reconcile',
+      description: 'Countersign: puts back schedules a failure left missing or in the wrong state',
+      tableName: props.store.table.tableName,
+      timeout: Duration.minutes(5),
+      environment: {
+        SCHEDULE_GROUP_NAME: scheduler.scheduleGroup.scheduleGroupName,
+        SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+        SCHEDULER_DLQ_ARN: scheduler.deadLetterQueue.queueArn,
+        SCHEDULER_TARGET_ARN: workflow.stateMachine.stateMachineArn,
+      },
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    // Lists scheduled jobs by enabled state (gsi4, see keys.ts), and reads one again before repairing it.
+    props.store.grantQueryIndex(this.handler, 'gsi4');
+    props.store.grant(this.handler, 'dynamodb:GetItem');
+    scheduler.grantReconcileSchedules(this.handler);
+
+    // A pass that could not be delivered by the time the next one is due is not worth delivering.
+    this.rule = new Rule(this, 'Rule', {
+      description: 'Countersign: reconcile schedules with scheduled jobs',
+      schedule: Schedule.rate(interval),
+      targets: [new LambdaFunction(this.handler.function, { maxEventAge: interval, retryAttempts: 2 })],
+    });
+  }
+}
