@@ -26,6 +26,11 @@ export interface JobResultStore {
    * anything else throws StaleStateError.
    */
   markStarted(id: string, execution: string, at: string): Promise<JobResult>;
+  /**
+   * PENDING → FAILURE, for a run whose start was refused. False when the result has moved on (its
+   * workflow did start after all) or does not exist: then it is left alone.
+   */
+  abandon(id: string, error: string, at: string): Promise<boolean>;
   /** Appends while the result is STARTED; lines past MAX_LOG_LINES are dropped with one notice. */
   appendLogs(id: string, lines: readonly LogLine[]): Promise<void>;
   /**

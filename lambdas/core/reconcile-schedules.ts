@@ -84,13 +84,22 @@ async function reconcileOne(
 ): Promise<ScheduleRepair | undefined> {
   const found = (await deps.schedules.describe(listed.id))?.state;
   if (found === wantedState(listed, deps.clock.now())) return undefined;
-  const current = await deps.scheduledJobs.get(listed.id);
+  let current = await deps.scheduledJobs.get(listed.id);
   if (current === undefined) return undefined;
   const wanted = wantedState(current, deps.clock.now());
   if (wanted === undefined || wanted === found) return undefined;
-  await deps.schedules.put(current);
+  // A pause or resume may land between the read and the put, and its own put may come first: read
+  // again after putting, and put again until the state that was put is the state in the table.
+  for (let attempt = 1; ; attempt++) {
+    await deps.schedules.put(current);
+    const after = await deps.scheduledJobs.get(current.id);
+    if (after === undefined || after.enabled === current.enabled || attempt >= MAX_PUT_ATTEMPTS) break;
+    current = after;
+  }
   return { scheduledJobId: current.id, found, put: wanted };
 }
+
+const MAX_PUT_ATTEMPTS = 3;
 
 /**
  * The state the job's schedule should be in, or undefined when it should not be looked at: an

@@ -85,9 +85,10 @@ export async function startImmediateRun(
     });
     return { ...result, execution };
   } catch (cause) {
-    await deps.results.finish(
+    // Only while still PENDING: a start that failed on the way back may have started the run.
+    await deps.results.abandon(
       result.id,
-      { status: 'FAILURE', error: 'The run could not be started: the workflow service did not accept it.' },
+      'The run could not be started: the workflow service did not accept it.',
       deps.clock.now().toISOString(),
     );
     throw new ServiceUnavailableError('The run could not be started. Try again later.', { cause });

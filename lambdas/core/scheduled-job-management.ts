@@ -15,6 +15,7 @@ import {
   formatInZone,
   nextOccurrences,
   nextRunTimes,
+  ScheduleExpressionError,
   toSchedulerInput,
   validateScheduleRequest,
 } from './schedules';
@@ -125,15 +126,21 @@ export function upcomingRuns(
   if (!job.enabled || job.schedule === undefined) return [];
   if (job.oneOff && job.totalRunCount > 0) return [];
   const after = new Date(Math.floor(now.getTime() / 1000) * 1000 - 1);
-  return nextOccurrences(
-    {
-      scheduleExpression: job.schedule.expression,
-      scheduleExpressionTimezone: job.schedule.timeZone,
-      startDate: job.schedule.startDate === undefined ? undefined : new Date(job.schedule.startDate),
-    },
-    after,
-    count,
-  ).map((run) => formatInZone(run, displayTimeZone));
+  try {
+    return nextOccurrences(
+      {
+        scheduleExpression: job.schedule.expression,
+        scheduleExpressionTimezone: job.schedule.timeZone,
+        startDate: job.schedule.startDate === undefined ? undefined : new Date(job.schedule.startDate),
+      },
+      after,
+      count,
+    ).map((run) => formatInZone(run, displayTimeZone));
+  } catch (error) {
+    // A stored expression this version cannot evaluate must not make the record unreadable.
+    if (error instanceof ScheduleExpressionError) return [];
+    throw error;
+  }
 }
 
 /** A schedule's next runs before it is submitted; the name is not needed to preview. */

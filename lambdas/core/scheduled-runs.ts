@@ -61,6 +61,10 @@ export async function claimScheduledRun(
     await deps.schedules.delete(input.scheduledJobId);
     return { run: false, reason: 'missing' };
   }
+  // The catalogue may have started requiring approval since the request was made: its rule wins.
+  if (deps.catalogue.get(existing.job)?.approvalRequired && existing.approvedAt === undefined) {
+    return { run: false, reason: 'not-runnable' };
+  }
   const forget = Object.keys(existing.claims).filter(
     (claimed) => Date.parse(claimed) < now - CLAIM_WINDOW_MS,
   );

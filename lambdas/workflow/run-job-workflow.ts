@@ -55,21 +55,13 @@ export function runTaskTimeoutSeconds(catalogue: { maxTimeLimitSeconds(): number
   return catalogue.maxTimeLimitSeconds() + TASK_TIMEOUT_MARGIN_SECONDS;
 }
 
-const TRANSIENT_LAMBDA_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
-
-const retryTransient = [
-  {
-    ErrorEquals: TRANSIENT_LAMBDA_ERRORS,
-    IntervalSeconds: 1,
-    MaxAttempts: 4,
-    BackoffRate: 2,
-    JitterStrategy: 'FULL',
-  },
+/**
+ * The bookkeeping steps are idempotent, so anything may be retried (a throttled table, a timed-out
+ * invocation) except a failed condition, which fails the same way every time.
+ */
+const retryStep = [
+  { ErrorEquals: ['StaleStateError', 'NotFoundError'], MaxAttempts: 0 },
+  { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
 
 /** A throttled invocation never ran, so it is the only failure of the job itself that is safe to retry. */
@@ -120,7 +112,7 @@ export function buildRunJobWorkflow(
           'reason.$': '$.Payload.reason',
         },
         ResultPath: '$.claim',
-        Retry: [{ ...retryTransient[0], ErrorEquals: ['States.ALL'], MaxAttempts: 6 }],
+        Retry: retryStep,
         Next: 'ShouldRun',
       },
       ShouldRun: {
@@ -150,7 +142,7 @@ export function buildRunJobWorkflow(
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
         ResultSelector: { 'user.$': '$.Payload.user', 'dryrun.$': '$.Payload.dryrun' },
         ResultPath: '$.started',
-        Retry: retryTransient,
+        Retry: retryStep,
         Catch: catchAll,
         Next: 'RunJob',
       },
@@ -181,7 +173,9 @@ export function buildRunJobWorkflow(
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
         ResultSelector: { 'status.$': '$.Payload.status' },
         ResultPath: '$.recorded',
-        Retry: retryTransient,
+        Retry: retryStep,
+        // Whatever stopped the outcome being written, the result must not stay STARTED.
+        Catch: catchAll,
         Next: 'WasScheduled',
       },
       RecordFailure: {
@@ -194,7 +188,15 @@ export function buildRunJobWorkflow(
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
         ResultSelector: { 'status.$': '$.Payload.status' },
         ResultPath: '$.recorded',
-        Retry: [{ ...retryTransient[0], ErrorEquals: ['States.ALL'], MaxAttempts: 6 }],
+        Retry: [
+          {
+            ErrorEquals: ['States.ALL'],
+            IntervalSeconds: 1,
+            MaxAttempts: 6,
+            BackoffRate: 2,
+            JitterStrategy: 'FULL',
+          },
+        ],
         Next: 'WasScheduled',
       },
       WasScheduled: {
@@ -211,7 +213,7 @@ export function buildRunJobWorkflow(
         }),
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
         ResultPath: null,
-        Retry: [{ ...retryTransient[0], ErrorEquals: ['States.ALL'], MaxAttempts: 6 }],
+        Retry: retryStep,
         Next: 'Done',
       },
       Done: { Type: 'Succeed' },

@@ -68,10 +68,34 @@ describe('Schedule validation', () => {
     ],
     [{ name: 'x', interval: 'custom', crontab: '0 9 1 * 1' }, 'crontab'],
     [{ name: 'x', interval: 'daily', start_time: '2030-01-01T01:00:00' }, 'start_time'],
+    [{ name: 'far', interval: 'future', start_time: '9999-12-31T23:59:59-12:00' }, 'start_time'],
+    [
+      {
+        name: 'kiritimati',
+        interval: 'daily',
+        start_time: '2199-12-31T12:00:00Z',
+        time_zone: 'Pacific/Kiritimati',
+      },
+      'start_time',
+    ],
   ])('refuses %j on the %s field', async (body, field) => {
     const response = await api.post(RUN, { schedule: body });
     expect(response.status).toBe(400);
     expect(Object.keys(response.body)).toEqual([field]);
+  });
+
+  it('answers a too-distant start time for an approval job with a 400 and stores nothing', async () => {
+    const schedule = { name: 'far approval', interval: 'future', start_time: '9999-12-31T23:59:59-12:00' };
+    const response = await api.post('/api/extras/jobs/local/example/RotateCredentials/run/', {
+      data: { service: 'db' },
+      schedule,
+    });
+    expect(response.status).toBe(400);
+    expect((await api.get('/api/extras/scheduled-jobs/?limit=1000')).status).toBe(200);
+    const preview = await api.get(
+      '/api/extras/scheduled-jobs/preview/?interval=future&start_time=9999-12-31T23:59:59Z',
+    );
+    expect(preview.status).toBe(400);
   });
 
   it('refuses to schedule a job with sensitive variables', async () => {

@@ -69,6 +69,13 @@ export class InMemoryJobResultStore implements JobResultStore {
     return structuredClone(updated);
   }
 
+  async abandon(id: string, error: string, at: string): Promise<boolean> {
+    const found = this.items.get(id);
+    if (found?.status !== 'PENDING') return false;
+    this.items.set(id, { ...found, status: 'FAILURE', error, dateDone: at });
+    return true;
+  }
+
   async appendLogs(id: string, lines: readonly LogLine[]): Promise<void> {
     const found = this.items.get(id);
     if (found?.status !== 'STARTED') throw new StaleStateError();

@@ -176,6 +176,28 @@ export class DynamoDbJobResultStore implements JobResultStore {
     });
   }
 
+  async abandon(id: string, error: string, at: string): Promise<boolean> {
+    try {
+      await this.transition(id, 'abandon it', {
+        UpdateExpression:
+          'SET #status = :failure, #dateDone = :at, #error = :error, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: names('#status', '#dateDone', '#error', '#gsi3pk', '#gsi4pk'),
+        ExpressionAttributeValues: {
+          ':pending': 'PENDING',
+          ':failure': 'FAILURE',
+          ':at': at,
+          ':error': error,
+          ...statusKeyValues('FAILURE'),
+        },
+      });
+      return true;
+    } catch (caught) {
+      if (caught instanceof StaleStateError || caught instanceof NotFoundError) return false;
+      throw caught;
+    }
+  }
+
   async appendLogs(id: string, lines: readonly LogLine[]): Promise<void> {
     if (lines.length === 0) return;
     const normalised = lines.map(normaliseLogLine);

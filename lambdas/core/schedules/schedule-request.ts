@@ -33,6 +33,8 @@ export const SCHEDULE_MESSAGES = {
   intervalInvalid: (value: unknown) =>
     `"${String(value)}" is not a valid choice. Choose one of: ${SCHEDULE_INTERVALS.join(', ')}.`,
   startTimeInvalid: 'Please enter a valid date and time greater than or equal to the current date and time.',
+  startTimeTooLate:
+    'Please enter a date and time before the year 2200; EventBridge Scheduler goes no further.',
   startTimeMalformed:
     'Datetime has wrong format. Use ISO 8601 with a UTC offset, e.g. 2030-01-01T09:00:00+00:00 or ' +
     '2030-01-01T09:00:00Z.',
@@ -46,6 +48,12 @@ export const SCHEDULE_MESSAGES = {
   notAnObject: (value: unknown) =>
     `Invalid data. Expected a dictionary, but got ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value}.`,
 } as const;
+
+/**
+ * EventBridge Scheduler expressions name years up to 2199; a day's margin keeps the wall-clock
+ * year below 2200 in every zone (the furthest ahead is UTC+14).
+ */
+const LATEST_START_MS = Date.UTC(2199, 11, 31);
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?/i;
 const OFFSET = /^(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$/i;
@@ -143,6 +151,7 @@ function readStartTime(value: unknown, optional: boolean, now: Date): Read<Date 
   if (!parsed.isValid) return { ok: false, error: SCHEDULE_MESSAGES.startTimeMalformed };
   const start = parsed.toJSDate();
   if (start.getTime() < now.getTime()) return { ok: false, error: SCHEDULE_MESSAGES.startTimeInvalid };
+  if (start.getTime() >= LATEST_START_MS) return { ok: false, error: SCHEDULE_MESSAGES.startTimeTooLate };
   return { ok: true, value: start };
 }
 

@@ -311,6 +311,36 @@ describe('Class: DynamoDbJobResultStore', () => {
     });
   });
 
+  describe('Method: abandon', () => {
+    it('fails a PENDING result whose start was refused', async () => {
+      // Prepare
+      const result = aJobResult();
+      await store.create(result);
+
+      // Act
+      const abandoned = await store.abandon(result.id, 'not started', '2026-11-25T12:00:09.000Z');
+
+      // Assess
+      expect(abandoned).toBe(true);
+      expect(await store.get(result.id)).toMatchObject({ status: 'FAILURE', error: 'not started' });
+      expect((await store.list({ status: 'FAILURE' }, { limit: 1000 })).items.map((r) => r.id)).toContain(
+        result.id,
+      );
+    });
+
+    it('leaves a result whose run did start, and a missing one, alone', async () => {
+      // Prepare
+      const result = await started();
+
+      // Act & Assess
+      expect(await store.abandon(result.id, 'not started', '2026-11-25T12:00:09.000Z')).toBe(false);
+      expect((await store.get(result.id))?.status).toBe('STARTED');
+      expect(
+        await store.abandon('00000000-0000-4000-8000-00000000dead', 'x', '2026-11-25T12:00:09.000Z'),
+      ).toBe(false);
+    });
+  });
+
   describe('Method: appendLogs', () => {
     it('appends lines in order while the result is STARTED', async () => {
       // Prepare

@@ -273,3 +273,34 @@ describe('Function: reconcileSchedules', () => {
     expect(d.schedules.calls).toEqual([]);
   });
 });
+
+describe('Function: reconcileSchedules (racing a resume)', () => {
+  it('puts again when a resume lands between its read and its put', async () => {
+    // Prepare: a paused job with no schedule; the user resumes it while the repair is in flight,
+    // and the user's own put reaches the scheduler before the repair's.
+    const d = deps();
+    const job = await stored(d, { enabled: false });
+    const gateway = d.schedules;
+    const put = gateway.put.bind(gateway);
+    let resumed = false;
+    gateway.put = async (putJob: ScheduledJob) => {
+      if (!resumed) {
+        resumed = true;
+        const current = await d.scheduledJobs.setEnabled(job.id, true);
+        await put(current);
+      }
+      await put(putJob);
+    };
+
+    // Act
+    await reconcileSchedules(d);
+
+    // Assess
+    expect(gateway.calls).toEqual([
+      `put:${job.id}:ENABLED`,
+      `put:${job.id}:DISABLED`,
+      `put:${job.id}:ENABLED`,
+    ]);
+    expect(await gateway.describe(job.id)).toEqual({ state: 'ENABLED' });
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { JobCatalogue } from '../../../lambdas/core/jobs';
 import type { Principal } from '../../../lambdas/core/permissions';
 import { requestJobRun } from '../../../lambdas/core/request-job-run';
 import { setScheduledJobEnabled } from '../../../lambdas/core/scheduled-job-management';
@@ -111,6 +112,24 @@ describe('Function: claimScheduledRun', () => {
     expect(paused).toEqual({ run: false, reason: 'not-runnable' });
     expect(deleted).toEqual({ run: false, reason: 'missing' });
     expect(d.schedules.calls.at(-1)).toBe(`delete:${id}`);
+    expect(d.results.items.size).toBe(0);
+  });
+
+  it('runs nothing unapproved for a job that has started requiring approval since it was scheduled', async () => {
+    // Prepare
+    const { d, id } = await setup();
+    const now = catalogue.get('local/example/AddNumbers');
+    if (!now) throw new Error('catalogue lacks AddNumbers');
+    const stricter = new JobCatalogue([{ ...now, approvalRequired: true, hasSensitiveVariables: false }]);
+
+    // Act
+    const decision = await claimScheduledRun(
+      { ...d, catalogue: stricter },
+      { scheduledJobId: id, scheduledTime: '2030-01-01T01:00:00Z', execution: 'e1' },
+    );
+
+    // Assess
+    expect(decision).toEqual({ run: false, reason: 'not-runnable' });
     expect(d.results.items.size).toBe(0);
   });
 
