@@ -95,6 +95,7 @@ export class Api extends Construct {
         SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
         SCHEDULER_DLQ_ARN: scheduler.deadLetterQueue.queueArn,
         SCHEDULER_TARGET_ARN: workflow.stateMachine.stateMachineArn,
+        INPUT_KEY_ARN: workflow.inputKey.key.keyArn,
       },
       logRetention,
     });
@@ -107,6 +108,7 @@ export class Api extends Construct {
       'dynamodb:Query',
     );
     workflow.grantStartExecution(this.handler);
+    workflow.grantSealInput(this.handler);
     scheduler.grantManageSchedules(this.handler);
 
     const httpApi = new HttpApi(this, 'HttpApi', {

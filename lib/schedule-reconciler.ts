@@ -39,7 +39,7 @@ export class ScheduleReconciler extends Construct {
 
     this.handler = new CountersignFunction(this, 'Function', {
       handler: 'reconcile',
-      description: 'Countersign: puts back schedules a failure left missing or in the wrong state',
+      description: 'Countersign: repairs schedules and fails runs that a failure left behind',
       tableName: props.store.table.tableName,
       timeout: Duration.minutes(5),
       environment: {
@@ -50,9 +50,10 @@ export class ScheduleReconciler extends Construct {
       },
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
-    // Lists scheduled jobs by enabled state (gsi4, see keys.ts), and reads one again before repairing it.
-    props.store.grantQueryIndex(this.handler, 'gsi4');
-    props.store.grant(this.handler, 'dynamodb:GetItem');
+    // Lists scheduled jobs by enabled state (gsi4, see keys.ts) and reads one again before repairing
+    // it; lists unfinished job results by status (gsi3) and records the abandoned ones as failed.
+    props.store.grantQueryIndex(this.handler, 'gsi4', 'gsi3');
+    props.store.grant(this.handler, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     scheduler.grantReconcileSchedules(this.handler);
 
     // A pass that could not be delivered by the time the next one is due is not worth delivering.

@@ -94,11 +94,11 @@ export class Store extends Construct {
   }
 
   /** Query one index only: neither the table nor the other indexes. */
-  grantQueryIndex(grantee: IGrantable, indexName: IndexName): Grant {
+  grantQueryIndex(grantee: IGrantable, ...indexNames: [IndexName, ...IndexName[]]): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:Query'],
-      resourceArns: [`${this.table.tableArn}/index/${indexName}`],
+      resourceArns: indexNames.map((indexName) => `${this.table.tableArn}/index/${indexName}`),
     });
   }
 

@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { buildRunJobWorkflow, DEFINITION_SUBSTITUTIONS } from '../lambdas/workflow/run-job-workflow';
+import { InputKey } from './input-key';
 import { CountersignFunction } from './lambda-function';
 import { acknowledgeStarResource } from './nag';
 import type { Scheduler } from './scheduler';
@@ -44,6 +45,8 @@ export class Workflow extends Construct {
   readonly stateMachine: IStateMachine;
   readonly runStep: CountersignFunction;
   readonly runJob: CountersignFunction;
+  /** Seals the input of jobs with sensitive variables, which the execution history would keep. */
+  readonly inputKey: InputKey;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -66,15 +69,18 @@ export class Workflow extends Construct {
     );
     props.scheduler.grantDeleteSchedules(this.runStep);
 
+    this.inputKey = new InputKey(this, 'InputKey');
     this.runJob = new CountersignFunction(this, 'RunJob', {
       handler: 'runJob',
       description: 'Countersign: runs one job from the catalogue',
       tableName,
       timeout: runJobTimeout(props.maxJobTimeLimit),
+      environment: { INPUT_KEY_ARN: this.inputKey.key.keyArn },
       logRetention,
     });
     // Appending logs is one UpdateItem; a batch that would pass the log cap reads the counters first.
     props.store.grant(this.runJob, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    this.inputKey.grantOpen(this.runJob);
 
     // Step Functions asks for log groups under /aws/vendedlogs/ so that it does not have to grow the
     // account's size-limited CloudWatch Logs resource policy; the rest of the name is derived from
@@ -95,7 +101,8 @@ export class Workflow extends Construct {
         RunJobFunctionArn: this.runJob.functionArn,
       },
       // Execution data would copy each job's input and output into the logs; job variables may be
-      // sensitive and are deliberately not stored anywhere else, so the logs carry events only.
+      // sensitive and are deliberately not stored anywhere else, so the logs carry events only. (The
+      // execution history keeps inputs regardless, which is why sensitive input arrives sealed.)
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
@@ -117,5 +124,10 @@ export class Workflow extends Construct {
   /** Start executions, i.e. run jobs now (immediate runs and dry runs). */
   grantStartExecution(grantee: IGrantable) {
     return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /** Seal the input of runs of jobs with sensitive variables (opening it is the run-job function's alone). */
+  grantSealInput(grantee: IGrantable) {
+    return this.inputKey.grantSeal(grantee);
   }
 }

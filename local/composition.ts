@@ -11,14 +11,14 @@ import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-
 import { DynamoDbUserStore } from '../lambdas/adapters/dynamodb/dynamodb-user-store';
 import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
 import { systemClock, uuidGenerator } from '../lambdas/core/clock';
+import { failAbandonedRuns } from '../lambdas/core/fail-abandoned-runs';
 import type { JobCatalogue } from '../lambdas/core/jobs';
 import type { Clock } from '../lambdas/core/ports';
-import type { ReconcileSummary } from '../lambdas/core/reconcile-schedules';
-import { recordFailure } from '../lambdas/core/run-steps';
 import { bootstrapAdmin } from '../lambdas/core/user-administration';
 import { createApiHandler } from '../lambdas/handlers/api-handler';
 import { createAuthorizerHandler } from '../lambdas/handlers/authorizer-handler';
 import { apiRoutes } from '../lambdas/handlers/http/routes';
+import type { ReconcileResult } from '../lambdas/handlers/reconcile-handler';
 import { createReconcileHandler } from '../lambdas/handlers/reconcile-handler';
 import { createRunJobHandler } from '../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../lambdas/handlers/run-step-handler';
@@ -26,6 +26,7 @@ import { catalogue as defaultCatalogue } from '../lambdas/jobs/catalogue';
 import { LocalHttpServer } from './http-server';
 import { type LocalLambda, localLambdaContext } from './lambda-context';
 import { startLocalDynamoDb } from './local-dynamodb';
+import { LocalInputSealer } from './local-input-sealer';
 import { LOCAL_SCHEDULER, LocalScheduler } from './local-scheduler';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, LocalWorkflow } from './local-workflow';
 
@@ -59,7 +60,7 @@ export interface LocalCountersign {
   readonly workflow: LocalWorkflow;
   readonly scheduler: LocalScheduler;
   /** One pass of the schedule reconciler, as the deployed one runs every 15 minutes. */
-  reconcile(): Promise<ReconcileSummary>;
+  reconcile(): Promise<ReconcileResult>;
   close(): Promise<void>;
 }
 
@@ -102,6 +103,8 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     deadLetterQueueArn: LOCAL_SCHEDULER.deadLetterQueueArn,
     clock,
   });
+  // One per process, shared by the API (which seals) and the run function (which opens).
+  const inputSealer = new LocalInputSealer();
   const workflow = new LocalWorkflow({
     catalogue,
     functions: {
@@ -110,7 +113,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         logger(LOCAL_FUNCTIONS.runStep),
       ) as LocalLambda,
       [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(
-        { catalogue, results, clock },
+        { catalogue, results, clock, inputSealer },
         logger(LOCAL_FUNCTIONS.runJob),
       ) as LocalLambda,
     },
@@ -119,15 +122,22 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   });
   workflowRef = workflow;
 
-  await failInterruptedRuns(results, clock);
+  // Runs in flight when the process last stopped cannot finish: record that instead of leaving them.
+  await failAbandonedRuns(
+    { results, clock },
+    { createdBefore: clock.now(), reason: 'The local server stopped before this run finished.' },
+  );
   const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
 
   // A process killed between writing a scheduled job and its schedule leaves that job unscheduled.
   // Passes run one after another; `close` waits for the one under way.
   const reconcileLogger = logger('countersign-reconcile');
-  const reconcileHandler = createReconcileHandler({ scheduledJobs, schedules, clock }, reconcileLogger);
+  const reconcileHandler = createReconcileHandler(
+    { scheduledJobs, schedules, results, clock },
+    reconcileLogger,
+  );
   let reconciling: Promise<unknown> = Promise.resolve();
-  const reconcile = (): Promise<ReconcileSummary> => {
+  const reconcile = (): Promise<ReconcileResult> => {
     const pass = reconciling.then(() => reconcileHandler({}, localLambdaContext('countersign-reconcile')));
     reconciling = pass.catch((error: unknown) =>
       reconcileLogger.error('Schedules not reconciled', { error: error as Error }),
@@ -151,6 +161,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         scheduledJobs,
         schedules,
         workflow,
+        inputSealer,
         clock,
         ids: uuidGenerator,
         logger: apiLogger,
@@ -184,18 +195,4 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
       await dynamodb.close();
     },
   };
-}
-
-/** Runs in flight when the process last stopped cannot finish: record that instead of leaving them pending. */
-async function failInterruptedRuns(results: DynamoDbJobResultStore, clock: Clock): Promise<void> {
-  for (;;) {
-    const page = await results.listUnfinished({ limit: 100 });
-    for (const result of page.items) {
-      await recordFailure({ results, clock }, result.id, {
-        Error: 'Local.Interrupted',
-        Cause: 'The local server stopped before this run finished.',
-      });
-    }
-    if (page.items.length === 0 || page.next === undefined) return;
-  }
 }

@@ -4,6 +4,7 @@ import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-
 
 type JSONValue = Parameters<StateMachine['run']>[0];
 type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 import type { JobCatalogue } from '../lambdas/core/jobs';
 import type { RunRequest, WorkflowStarter } from '../lambdas/core/ports';
@@ -16,6 +17,19 @@ import { type LocalLambda, localLambdaContext } from './lambda-context';
 
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:countersign-run-job';
 export const LOCAL_FUNCTIONS = { runStep: 'countersign-run-step', runJob: 'countersign-run-job' } as const;
+
+/** How many of the latest executions keep their history; older ones are forgotten. */
+const HISTORY_LIMIT = 100;
+
+/**
+ * One entry of an execution's history, as Step Functions keeps it (GetExecutionHistory, the console):
+ * the execution's input and output, each state's input and output, and each task's parameters.
+ */
+export interface LocalHistoryEvent {
+  readonly type: string;
+  readonly state?: string | undefined;
+  readonly data?: unknown;
+}
 
 export interface LocalWorkflowProps {
   /** The same handlers the deployed functions export, keyed by the local function names. */
@@ -34,6 +48,7 @@ export class LocalWorkflow implements WorkflowStarter {
   private readonly machine: StateMachine;
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly started = new Set<string>();
+  private readonly histories = new Map<string, LocalHistoryEvent[]>();
 
   constructor(private readonly props: LocalWorkflowProps) {
     this.definition = buildRunJobWorkflow(LOCAL_FUNCTIONS, runTaskTimeoutSeconds(props.catalogue));
@@ -54,8 +69,9 @@ export class LocalWorkflow implements WorkflowStarter {
     const arn = `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
     if (this.started.has(name)) return arn;
     this.started.add(name);
+    const history = this.newHistory(name);
     const execution = this.machine.run(input as unknown as JSONValue, {
-      overrides: { taskResourceLocalHandlers: this.taskHandlers() },
+      overrides: { taskResourceLocalHandlers: this.taskHandlers(history) },
       context: {
         Execution: {
           Id: arn,
@@ -65,9 +81,13 @@ export class LocalWorkflow implements WorkflowStarter {
         },
       },
     });
-    const done = execution.result
-      .catch((error: unknown) => this.props.onExecutionError?.(name, error))
-      .finally(() => this.running.delete(name));
+    const recorded = (async () => {
+      for await (const event of execution.eventLogs) history.push(historyEvent(event));
+    })();
+    const done = Promise.all([
+      execution.result.catch((error: unknown) => this.props.onExecutionError?.(name, error)),
+      recorded.catch(() => undefined),
+    ]).finally(() => this.running.delete(name));
     this.running.set(name, done);
     return arn;
   }
@@ -77,11 +97,27 @@ export class LocalWorkflow implements WorkflowStarter {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
-  private taskHandlers(): TaskHandlers {
+  /** The history of an execution by name: what the deployed workflow would keep for 90 days. */
+  history(name: string): readonly LocalHistoryEvent[] {
+    return this.histories.get(name) ?? [];
+  }
+
+  private newHistory(name: string): LocalHistoryEvent[] {
+    const history: LocalHistoryEvent[] = [];
+    this.histories.set(name, history);
+    for (const oldest of this.histories.keys()) {
+      if (this.histories.size <= HISTORY_LIMIT) break;
+      this.histories.delete(oldest);
+    }
+    return history;
+  }
+
+  private taskHandlers(history: LocalHistoryEvent[]): TaskHandlers {
     const handlers: TaskHandlers = {};
     for (const [stateName, state] of Object.entries(this.definition.States)) {
       if (state.Type !== 'Task') continue;
       handlers[stateName] = async (input) => {
+        history.push({ type: 'TaskScheduled', state: stateName, data: structuredClone(input) });
         const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
         const fn = this.props.functions[FunctionName as keyof LocalWorkflowProps['functions']];
         if (!fn)
@@ -94,4 +130,23 @@ export class LocalWorkflow implements WorkflowStarter {
     }
     return handlers;
   }
+}
+
+function historyEvent(event: EventLog): LocalHistoryEvent {
+  const state = 'state' in event ? event.state : undefined;
+  const data =
+    'input' in event
+      ? event.input
+      : 'output' in event
+        ? event.output
+        : 'Error' in event
+          ? { Error: event.Error, Cause: event.Cause }
+          : event.type === 'StateEntered'
+            ? state?.input
+            : state?.output;
+  return {
+    type: event.type,
+    state: state?.name,
+    data: data === undefined ? undefined : structuredClone(data),
+  };
 }

@@ -62,3 +62,11 @@ export class StaleStateError extends Error {
     this.name = 'StaleStateError';
   }
 }
+
+/** A sealed run input that was altered, malformed, or sealed for another job result. */
+export class SealedInputError extends Error {
+  constructor(message = 'The sealed input could not be opened.', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SealedInputError';
+  }
+}

@@ -64,12 +64,29 @@ export interface TokenStore {
   list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>>;
 }
 
-/** What a run workflow execution needs; sensitive `data` travels here and is never stored. */
-export interface RunRequest {
+/**
+ * A run's input: as is, or, for a job with sensitive variables, only as an InputSealer's ciphertext,
+ * because Step Functions keeps every execution input and task parameter in its history.
+ */
+export type RunInput =
+  | { readonly data: Record<string, unknown>; readonly sealedData?: undefined }
+  | { readonly sealedData: string; readonly data?: undefined };
+
+/** What a run workflow execution needs. */
+export type RunRequest = RunInput & {
   readonly jobResultId: string;
   readonly job: string;
-  readonly data: Record<string, unknown>;
   readonly timeLimitSeconds: number;
+};
+
+/**
+ * Encrypts a run's input for the trip through the workflow, bound to its job result: opening it
+ * with any other job result id fails, so a sealed input cannot be replayed into another run.
+ */
+export interface InputSealer {
+  seal(data: Record<string, unknown>, context: { readonly jobResultId: string }): Promise<string>;
+  /** Fails if the sealed string was altered or sealed for another job result. */
+  open(sealed: string, context: { readonly jobResultId: string }): Promise<Record<string, unknown>>;
 }
 
 export interface WorkflowStarter {

@@ -4,12 +4,14 @@ import { getJob } from './job-catalogue-queries';
 import { type JobResult, MAX_INPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobDefinition } from './jobs';
 import { hasPermission, type Principal } from './permissions';
-import type { Clock, IdGenerator, JobResultStore, WorkflowStarter } from './ports';
+import type { Clock, IdGenerator, InputSealer, JobResultStore, RunInput, WorkflowStarter } from './ports';
 
 export interface RunJobDeps {
   readonly catalogue: JobCatalogue;
   readonly results: JobResultStore;
   readonly workflow: WorkflowStarter;
+  /** Seals the input of jobs with sensitive variables before it enters the workflow. */
+  readonly inputSealer: InputSealer;
   readonly clock: Clock;
   readonly ids: IdGenerator;
 }
@@ -55,6 +57,9 @@ function fieldErrors(error: z.ZodError): Record<string, string[]> {
  * Starts an immediate run of an already authorized and validated job: records a PENDING result,
  * then starts the workflow named after it. If the start fails, the result is marked FAILURE so
  * that nothing is left pending forever, and the caller is told the service is unavailable.
+ *
+ * Sensitive input is neither recorded nor handed to the workflow in the clear: the workflow keeps
+ * its input in the execution history, so it carries only the input sealed to this job result.
  */
 export async function startImmediateRun(
   deps: RunJobDeps,
@@ -63,8 +68,10 @@ export async function startImmediateRun(
   data: Record<string, unknown>,
   options: { readonly dryrun: boolean; readonly scheduledJob?: string | undefined } = { dryrun: false },
 ): Promise<JobResult> {
+  const id = deps.ids.newId();
+  const input = await runInput(deps, job, data, id);
   const result: JobResult = {
-    id: deps.ids.newId(),
+    id,
     job: job.path,
     name: job.name,
     status: 'PENDING',
@@ -78,9 +85,9 @@ export async function startImmediateRun(
   await deps.results.create(result);
   try {
     const execution = await deps.workflow.startRun({
+      ...input,
       jobResultId: result.id,
       job: job.path,
-      data,
       timeLimitSeconds: job.timeLimitSeconds,
     });
     return { ...result, execution };
@@ -91,6 +98,21 @@ export async function startImmediateRun(
       'The run could not be started: the workflow service did not accept it.',
       deps.clock.now().toISOString(),
     );
+    throw new ServiceUnavailableError('The run could not be started. Try again later.', { cause });
+  }
+}
+
+/** Sealed before anything is recorded, so a sealer that is unavailable leaves no result behind. */
+async function runInput(
+  deps: RunJobDeps,
+  job: JobDefinition,
+  data: Record<string, unknown>,
+  jobResultId: string,
+): Promise<RunInput> {
+  if (!job.hasSensitiveVariables) return { data };
+  try {
+    return { sealedData: await deps.inputSealer.seal(data, { jobResultId }) };
+  } catch (cause) {
     throw new ServiceUnavailableError('The run could not be started. Try again later.', { cause });
   }
 }

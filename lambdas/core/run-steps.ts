@@ -5,7 +5,7 @@
 import { StaleStateError } from './errors';
 import { FINISHED_STATUSES, type JobResult, MAX_LOG_MESSAGE_LENGTH, MAX_OUTPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobOutput, LogLevel, LogLine } from './jobs';
-import type { Clock, JobResultStore, RunOutcome } from './ports';
+import type { Clock, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
 
 export interface RunStepDeps {
   readonly results: JobResultStore;
@@ -76,18 +76,19 @@ export interface ExecuteJobDeps {
   readonly catalogue: JobCatalogue;
   readonly results: JobResultStore;
   readonly clock: Clock;
+  /** Opens the input of a run started with sensitive variables. */
+  readonly inputSealer: InputSealer;
   /** How often buffered log lines are written while the job runs. */
   readonly logFlushIntervalMs?: number;
 }
 
-export interface ExecuteJobRequest {
+export type ExecuteJobRequest = RunInput & {
   readonly jobResultId: string;
   readonly job: string;
-  readonly data: Record<string, unknown>;
   readonly user: string;
   readonly dryrun: boolean;
   readonly timeLimitSeconds: number;
-}
+};
 
 /**
  * Runs a job within its time limit and reports the outcome; never throws for the job's own
@@ -101,6 +102,7 @@ export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobReques
     await logs.close();
     return { status: 'FAILURE', error: `Job "${request.job}" is not in this deployment's catalogue.` };
   }
+  const data = await openInput(deps, request, logs);
 
   const limitSeconds = Math.min(request.timeLimitSeconds, job.timeLimitSeconds);
   const limitMs = limitSeconds * 1000;
@@ -114,7 +116,7 @@ export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobReques
   });
 
   try {
-    const variables = job.variables.safeParse(request.data);
+    const variables = job.variables.safeParse(data);
     if (!variables.success) {
       logs.add('error', "The input no longer matches the job's variables.");
       return {
@@ -161,6 +163,25 @@ export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobReques
   } finally {
     clearTimeout(timer);
     await logs.close();
+  }
+}
+
+/**
+ * The plain input, opened only here, inside the run function. Failing to open it is not the job's
+ * failure but the run's, so it is thrown for the workflow to record.
+ */
+async function openInput(
+  deps: ExecuteJobDeps,
+  request: ExecuteJobRequest,
+  logs: LogBuffer,
+): Promise<Record<string, unknown>> {
+  if (request.sealedData === undefined) return request.data;
+  try {
+    return await deps.inputSealer.open(request.sealedData, { jobResultId: request.jobResultId });
+  } catch (error) {
+    logs.add('error', "The job's sealed input could not be opened.");
+    await logs.close();
+    throw error;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createDocumentClient } from '../adapters/dynamodb/document-client';
@@ -16,6 +17,7 @@ import {
   EventBridgeScheduleGateway,
   EventBridgeScheduleRemover,
 } from '../adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { KmsInputSealer } from '../adapters/kms/kms-input-sealer';
 import { StepFunctionsWorkflowStarter } from '../adapters/step-functions/step-functions-workflow-starter';
 import { systemClock, uuidGenerator } from '../core/clock';
 import { catalogue } from '../jobs/catalogue';
@@ -43,6 +45,12 @@ function scheduleGateway(): EventBridgeScheduleGateway {
   });
 }
 
+/** Seals sensitive run input (the API) and opens it (the run-job function). */
+function inputSealer(): KmsInputSealer {
+  const { INPUT_KEY_ARN } = readConfig(['INPUT_KEY_ARN']);
+  return new KmsInputSealer({ client: new KMSClient({}), keyId: INPUT_KEY_ARN });
+}
+
 export function apiDependencies(logger: Logger) {
   const config = readConfig(['STATE_MACHINE_ARN']);
   const store = table();
@@ -56,6 +64,7 @@ export function apiDependencies(logger: Logger) {
       client: new SFNClient({}),
       stateMachineArn: config.STATE_MACHINE_ARN,
     }),
+    inputSealer: inputSealer(),
     schedules: scheduleGateway(),
     clock: systemClock,
     ids: uuidGenerator,
@@ -84,13 +93,20 @@ export function runStepDependencies() {
 }
 
 export function reconcileDependencies() {
+  const store = table();
   return {
-    scheduledJobs: new DynamoDbScheduledJobStore(table()),
+    scheduledJobs: new DynamoDbScheduledJobStore(store),
+    results: new DynamoDbJobResultStore(store),
     schedules: scheduleGateway(),
     clock: systemClock,
   };
 }
 
 export function runJobDependencies() {
-  return { catalogue, results: new DynamoDbJobResultStore(table()), clock: systemClock };
+  return {
+    catalogue,
+    results: new DynamoDbJobResultStore(table()),
+    clock: systemClock,
+    inputSealer: inputSealer(),
+  };
 }

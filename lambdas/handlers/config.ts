@@ -6,6 +6,7 @@ const KNOWN = {
   SCHEDULER_ROLE_ARN: 'the role EventBridge Scheduler assumes to start runs',
   SCHEDULER_DLQ_ARN: 'the dead-letter queue for undeliverable schedule firings',
   SCHEDULER_TARGET_ARN: 'what schedules start (the run workflow)',
+  INPUT_KEY_ARN: 'the KMS key that seals the input of jobs with sensitive variables',
 } as const;
 
 export type ConfigName = keyof typeof KNOWN;

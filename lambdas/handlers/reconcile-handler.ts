@@ -2,18 +2,29 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import {
+  ABANDONED_AFTER_MS,
+  type FailAbandonedRunsDeps,
+  failAbandonedRuns,
+} from '../core/fail-abandoned-runs';
+import {
   type ReconcileSchedulesDeps,
   type ReconcileSummary,
   reconcileSchedules,
 } from '../core/reconcile-schedules';
 
+export interface ReconcileResult extends ReconcileSummary {
+  /** Runs found unfinished long after any run could have ended, now recorded as FAILURE. */
+  readonly abandonedRuns: number;
+}
+
 /**
  * Runs on a timer: puts back the schedules a crash between the database and the scheduler left
- * missing or in the wrong state. The event carries nothing it needs. One job's failure is logged and
- * left to the next run; only a failure to read the jobs at all fails the invocation.
+ * missing or in the wrong state, and fails job results whose workflow stopped without recording an
+ * outcome. The event carries nothing it needs. One job's failure is logged and left to the next
+ * run; only a failure to read the jobs at all fails the invocation.
  */
-export function createReconcileHandler(deps: ReconcileSchedulesDeps, logger: Logger) {
-  return middy<unknown, ReconcileSummary>()
+export function createReconcileHandler(deps: ReconcileSchedulesDeps & FailAbandonedRunsDeps, logger: Logger) {
+  return middy<unknown, ReconcileResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async () => {
       const summary = await reconcileSchedules(deps, {
@@ -23,6 +34,11 @@ export function createReconcileHandler(deps: ReconcileSchedulesDeps, logger: Log
       });
       if (summary.failed > 0) logger.error('Schedules reconciled with failures', { ...summary });
       else logger.info('Schedules reconciled', { ...summary });
-      return summary;
+      const abandonedRuns = await failAbandonedRuns(deps, {
+        createdBefore: new Date(deps.clock.now().getTime() - ABANDONED_AFTER_MS),
+        reason: 'Its workflow stopped without recording an outcome.',
+      });
+      if (abandonedRuns > 0) logger.warn('Abandoned runs recorded as failed', { abandonedRuns });
+      return { ...summary, abandonedRuns };
     });
 }

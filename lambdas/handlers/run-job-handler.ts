@@ -5,19 +5,32 @@ import { z } from 'zod';
 import type { RunOutcome } from '../core/ports';
 import { type ExecuteJobDeps, executeJob } from '../core/run-steps';
 
-const runEvent = z.object({
-  job_result_id: z.string().min(1),
-  job: z.string().min(1),
-  data: z.record(z.string(), z.unknown()),
-  execution: z.string().min(1).optional(),
-  user: z.string().min(1),
-  dryrun: z.boolean(),
-  time_limit_seconds: z.number().int().positive(),
-});
+const runEvent = z
+  .object({
+    job_result_id: z.string().min(1),
+    job: z.string().min(1),
+    data: z.record(z.string(), z.unknown()),
+    /**
+     * Set for a job with sensitive variables, whose `data` is then empty. Absent only in executions
+     * started before the workflow carried it, which never sealed their input.
+     */
+    sealed_data: z.string().min(1).nullable().default(null),
+    execution: z.string().min(1).optional(),
+    user: z.string().min(1),
+    dryrun: z.boolean(),
+    time_limit_seconds: z.number().int().positive(),
+  })
+  .refine((event) => event.sealed_data === null || Object.keys(event.data).length === 0, {
+    message: 'A run with sealed input carries no plain data.',
+    path: ['data'],
+  });
 
 export type RunJobEvent = z.input<typeof runEvent>;
 
-/** Runs one job and returns its outcome; the job's own failures are outcomes, not errors. */
+/**
+ * Runs one job and returns its outcome; the job's own failures are outcomes, not errors. Sealed
+ * input is opened inside executeJob, and neither it nor the plain data is logged.
+ */
 export function createRunJobHandler(deps: ExecuteJobDeps, logger: Logger) {
   return middy<unknown, RunOutcome>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -26,9 +39,9 @@ export function createRunJobHandler(deps: ExecuteJobDeps, logger: Logger) {
       logger.appendKeys({ jobResultId: event.job_result_id, job: event.job, execution: event.execution });
       logger.info('Running job');
       const outcome = await executeJob(deps, {
+        ...(event.sealed_data === null ? { data: event.data } : { sealedData: event.sealed_data }),
         jobResultId: event.job_result_id,
         job: event.job,
-        data: event.data,
         user: event.user,
         dryrun: event.dryrun,
         timeLimitSeconds: event.time_limit_seconds,

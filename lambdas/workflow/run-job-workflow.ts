@@ -5,15 +5,25 @@
  *
  * Input: RunWorkflowInput for a run started now, or ScheduledWorkflowInput from EventBridge
  * Scheduler, whose occurrence is first claimed so that a duplicate delivery ends without running.
+ * Step Functions keeps the input and every task's parameters in the execution history, so the
+ * input of a job with sensitive variables travels only sealed (`sealed_data`), and is opened
+ * inside the run function.
  * Every state that writes is idempotent on retry (the run steps are
  * conditional writes keyed by the execution), so retries never record a run twice.
  */
+import type { RunRequest } from '../core/ports';
 import { catalogue } from '../jobs/catalogue';
 
 export interface RunWorkflowInput {
   readonly job_result_id: string;
   readonly job: string;
+  /** The input of a job without sensitive variables; `{}` when the input is sealed. */
   readonly data: Record<string, unknown>;
+  /**
+   * The sealed input of a job with sensitive variables, else null. Always present: a JSONPath
+   * (`$.sealed_data`) to a missing field fails the state on AWS.
+   */
+  readonly sealed_data: string | null;
   /** The job's own limit, enforced inside the run function. */
   readonly time_limit_seconds: number;
 }
@@ -127,6 +137,8 @@ export function buildRunJobWorkflow(
           'job_result_id.$': '$.claim.request.job_result_id',
           'job.$': '$.claim.request.job',
           'data.$': '$.claim.request.data',
+          // Jobs with sensitive variables cannot be scheduled, so a scheduled input is never sealed.
+          sealed_data: null,
           'time_limit_seconds.$': '$.claim.request.time_limit_seconds',
           'scheduled_job_id.$': '$.scheduled_job_id',
           'scheduled_time.$': '$.scheduled_time',
@@ -151,6 +163,7 @@ export function buildRunJobWorkflow(
           'job_result_id.$': '$.job_result_id',
           'job.$': '$.job',
           'data.$': '$.data',
+          'sealed_data.$': '$.sealed_data',
           'execution.$': '$$.Execution.Id',
           'user.$': '$.started.user',
           'dryrun.$': '$.started.dryrun',
@@ -223,19 +236,13 @@ export function buildRunJobWorkflow(
 
 export type RunJobWorkflowDefinition = ReturnType<typeof buildRunJobWorkflow>;
 
-export interface RunRequestInput {
-  readonly jobResultId: string;
-  readonly job: string;
-  readonly data: Record<string, unknown>;
-  readonly timeLimitSeconds: number;
-}
-
 /** The execution input for a run, the same whichever runtime starts it. */
-export function toWorkflowInput(request: RunRequestInput): RunWorkflowInput {
+export function toWorkflowInput(request: RunRequest): RunWorkflowInput {
   return {
     job_result_id: request.jobResultId,
     job: request.job,
-    data: request.data,
+    data: request.sealedData === undefined ? request.data : {},
+    sealed_data: request.sealedData ?? null,
     time_limit_seconds: request.timeLimitSeconds,
   };
 }

@@ -69,12 +69,13 @@ describe('Construct: Api', () => {
           SCHEDULE_GROUP_NAME: Match.anyValue(),
           SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerRole'), 'Arn'] },
           SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerDeadLetterQueue'), 'Arn'] },
+          INPUT_KEY_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowInputKey'), 'Arn'] },
         },
       },
     });
   });
 
-  it('lets the API function use the table, start runs and manage its schedules, and nothing more', () => {
+  it('lets the API function use the table, start and seal runs and manage its schedules, and nothing more', () => {
     const statements = statementsOfRole(template, roleOfFunction(template, 'ApiHandler'));
     expect(allowedActions(statements)).toEqual([
       'dynamodb:DeleteItem',
@@ -83,6 +84,7 @@ describe('Construct: Api', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'iam:PassRole',
+      'kms:GenerateDataKey',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'scheduler:CreateSchedule',
@@ -98,6 +100,21 @@ describe('Construct: Api', () => {
       Action: 'states:StartExecution',
       Resource: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
     });
+  });
+
+  it('lets the API function seal run input, for one job result at a time, but never open it', () => {
+    const statements = statementsOfRole(template, roleOfFunction(template, 'ApiHandler'));
+    expect(statements.filter((statement) => String(statement.Action).startsWith('kms:'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:GenerateDataKey',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WorkflowInputKey/), 'Arn'] },
+        Condition: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['job_result_id'] },
+          Null: { 'kms:EncryptionContext:job_result_id': 'false' },
+        },
+      },
+    ]);
   });
 
   it('lets the API function pass only the scheduler role, and only to EventBridge Scheduler', () => {

@@ -80,6 +80,7 @@ process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));`,
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
       SCHEDULER_TARGET_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
+      INPUT_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000',
     },
     timeout: 30_000,
   });
@@ -151,6 +152,7 @@ describe('Bundled handlers', () => {
       job_result_id: '00000000-0000-4000-8000-000000000000',
       job: 'local/example/Missing',
       data: {},
+      sealed_data: null,
       user: 'admin',
       dryrun: false,
       time_limit_seconds: 5,
@@ -163,6 +165,6 @@ describe('Bundled handlers', () => {
 
   it('reconcile: lists scheduled jobs from the table and reports the pass', async () => {
     const result = await invoke('reconcile', { source: 'aws.events', 'detail-type': 'Scheduled Event' });
-    expect(result).toEqual({ checked: 0, repaired: 0, failed: 0 });
+    expect(result).toEqual({ checked: 0, repaired: 0, failed: 0, abandonedRuns: 0 });
   });
 });

@@ -45,7 +45,7 @@ describe('Construct: ScheduleReconciler', () => {
   it('gives the function the table and what schedules need, but not the state machine to start', () => {
     const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionId];
     expect(fn?.Properties).toMatchObject({
-      Description: 'Countersign: puts back schedules a failure left missing or in the wrong state',
+      Description: 'Countersign: repairs schedules and fails runs that a failure left behind',
       Timeout: 300,
       Environment: {
         Variables: {
@@ -62,10 +62,11 @@ describe('Construct: ScheduleReconciler', () => {
     expect(fn?.Properties).not.toHaveProperty('Environment.Variables.STATE_MACHINE_ARN');
   });
 
-  it("lets the function query one index, read items, and read, create and update the group's schedules only", () => {
+  it("lets the function query two indexes, read and update items, and read, create and update the group's schedules only", () => {
     expect(allowedActions(statements)).toEqual([
       'dynamodb:GetItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'iam:PassRole',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
@@ -78,11 +79,14 @@ describe('Construct: ScheduleReconciler', () => {
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: 'dynamodb:Query',
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi4']] },
+      Resource: [
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi4']] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi3']] },
+      ],
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: 'dynamodb:GetItem',
+      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
     });
     expect(statements).toContainEqual({

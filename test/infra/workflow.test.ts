@@ -17,6 +17,7 @@ import {
 describe('Construct: Workflow', () => {
   const { stack, template } = synthesize();
   const [, stateMachine] = onlyResourceOfType(template, 'AWS::StepFunctions::StateMachine');
+  const [inputKeyId, inputKey] = onlyResourceOfType(template, 'AWS::KMS::Key');
   const functionLogicalId = (prefix: string) => {
     const id = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).find((key) =>
       key.startsWith(prefix),
@@ -105,15 +106,44 @@ describe('Construct: Workflow', () => {
     });
   });
 
-  it('lets run-job only read and append to a job result (the log cap needs a read)', () => {
+  it('lets run-job only read and append to a job result (the log cap needs a read), and open sealed input', () => {
     const role = roleOfFunction(template, 'WorkflowRunJob');
     expect(allowedActions(statementsOfRole(template, role))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
+      'kms:Decrypt',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);
+    expect(
+      statementsOfRole(template, role).filter((statement) => String(statement.Action).startsWith('kms:')),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { 'Fn::GetAtt': [inputKeyId, 'Arn'] },
+        Condition: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['job_result_id'] },
+          Null: { 'kms:EncryptionContext:job_result_id': 'false' },
+        },
+      },
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Countersign: runs one job from the catalogue',
+      Environment: {
+        Variables: Match.objectLike({ INPUT_KEY_ARN: { 'Fn::GetAtt': [inputKeyId, 'Arn'] } }),
+      },
+    });
+  });
+
+  it('seals sensitive input with a rotated, retained customer managed key', () => {
+    expect(inputKeyId).toMatch(/^WorkflowInputKey/);
+    expect(inputKey).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { EnableKeyRotation: true, Description: expect.stringMatching(/sensitive variables/) },
+    });
   });
 });

@@ -8,9 +8,15 @@ import { createRunJobHandler } from '../../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../../lambdas/handlers/run-step-handler';
 import { catalogue } from '../../lambdas/jobs/catalogue';
 import type { LocalLambda } from '../../local/lambda-context';
+import { LocalInputSealer } from '../../local/local-input-sealer';
 import { LOCAL_FUNCTIONS, LocalWorkflow } from '../../local/local-workflow';
 import { InMemoryScheduledJobStore } from '../support/in-memory-scheduled-job-store';
-import { FixedClock, InMemoryJobResultStore, RecordingScheduleGateway } from '../support/in-memory-stores';
+import {
+  FixedClock,
+  InMemoryInputSealer,
+  InMemoryJobResultStore,
+  RecordingScheduleGateway,
+} from '../support/in-memory-stores';
 
 const logger = new Logger({ logLevel: 'SILENT' });
 
@@ -22,6 +28,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     catalogue,
     results,
     clock,
+    inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
     schedules: new RecordingScheduleGateway(),
   };
@@ -95,5 +102,52 @@ describe('Workflow: run job', () => {
     );
     expect(steps).toEqual(['start', 'fail']);
     expect(result?.status).toBe('FAILURE');
+  });
+
+  it('records FAILURE when the sealed input is not for this run, and never runs the job', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    const clock = new FixedClock();
+    const inputSealer = new LocalInputSealer();
+    const deps = {
+      catalogue,
+      results,
+      clock,
+      inputSealer,
+      scheduledJobs: new InMemoryScheduledJobStore(),
+      schedules: new RecordingScheduleGateway(),
+    };
+    const workflow = new LocalWorkflow({
+      catalogue,
+      functions: {
+        [LOCAL_FUNCTIONS.runStep]: createRunStepHandler(deps, logger) as LocalLambda,
+        [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(deps, logger) as LocalLambda,
+      },
+    });
+    await results.create({
+      id: 'r2',
+      job: 'local/example/GreetWithSecret',
+      name: 'Greet with a secret',
+      status: 'PENDING',
+      user: 'bob',
+      dryrun: false,
+      dateCreated: clock.now().toISOString(),
+      logs: [],
+    });
+
+    // Act: input sealed for another job result, replayed into this run
+    await workflow.startRun({
+      jobResultId: 'r2',
+      job: 'local/example/GreetWithSecret',
+      sealedData: await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'r1' }),
+      timeLimitSeconds: 60,
+    });
+    await workflow.idle();
+
+    // Assess
+    const result = await results.get('r2');
+    expect(result?.status).toBe('FAILURE');
+    expect(result?.error).toMatch(/^The run failed \(SealedInputError\)/);
+    expect(result?.output).toBeUndefined();
   });
 });

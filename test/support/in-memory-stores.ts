@@ -1,5 +1,5 @@
 /** In-memory fakes of core's ports, with the same conditional semantics as the DynamoDB adapters. */
-import { ConflictError, NotFoundError, StaleStateError } from '../../lambdas/core/errors';
+import { ConflictError, NotFoundError, SealedInputError, StaleStateError } from '../../lambdas/core/errors';
 import {
   FINISHED_STATUSES,
   type JobResult,
@@ -11,6 +11,7 @@ import type { Page, PageRequest } from '../../lambdas/core/pagination';
 import type {
   Clock,
   IdGenerator,
+  InputSealer,
   JobResultStore,
   RunOutcome,
   RunRequest,
@@ -156,6 +157,26 @@ export class RecordingWorkflowStarter implements WorkflowStarter {
     if (this.failWith) throw this.failWith;
     this.started.push(request);
     return `execution:${request.jobResultId}`;
+  }
+}
+
+/** Seals to an opaque handle that carries nothing of the input; opens only for the same job result. */
+export class InMemoryInputSealer implements InputSealer {
+  readonly sealed = new Map<
+    string,
+    { readonly jobResultId: string; readonly data: Record<string, unknown> }
+  >();
+
+  async seal(data: Record<string, unknown>, context: { readonly jobResultId: string }): Promise<string> {
+    const handle = `sealed-${this.sealed.size + 1}`;
+    this.sealed.set(handle, { jobResultId: context.jobResultId, data: structuredClone(data) });
+    return handle;
+  }
+
+  async open(sealed: string, context: { readonly jobResultId: string }): Promise<Record<string, unknown>> {
+    const entry = this.sealed.get(sealed);
+    if (entry?.jobResultId !== context.jobResultId) throw new SealedInputError();
+    return structuredClone(entry.data);
   }
 }
 

@@ -6,6 +6,7 @@ import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import {
   FixedClock,
+  InMemoryInputSealer,
   InMemoryJobResultStore,
   RecordingScheduleGateway,
   RecordingWorkflowStarter,
@@ -24,6 +25,7 @@ function deps() {
     catalogue,
     results: new InMemoryJobResultStore(),
     workflow: new RecordingWorkflowStarter(),
+    inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
     schedules: new RecordingScheduleGateway(),
     clock: new FixedClock(new Date('2026-11-25T12:00:00.000Z')),

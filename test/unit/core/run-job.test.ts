@@ -12,6 +12,7 @@ import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
 import {
   FixedClock,
+  InMemoryInputSealer,
   InMemoryJobResultStore,
   RecordingWorkflowStarter,
   SequentialIds,
@@ -29,6 +30,7 @@ function deps() {
     catalogue,
     results: new InMemoryJobResultStore(),
     workflow: new RecordingWorkflowStarter(),
+    inputSealer: new InMemoryInputSealer(),
     clock: new FixedClock(),
     ids: new SequentialIds(),
   };
@@ -123,7 +125,20 @@ describe('Function: startImmediateRun', () => {
     expect((await d.results.get(result.id))?.data).toEqual({ numbers: [1], round: false });
   });
 
-  it('never stores the input of a job with sensitive variables, but still passes it to the run', async () => {
+  it('hands the workflow a job without sensitive variables its plain input, and nothing sealed', async () => {
+    // Prepare
+    const d = deps();
+    const job = authorizeRun(catalogue, runner, 'local/example/AddNumbers');
+
+    // Act
+    await startImmediateRun(d, runner, job, { numbers: [1], round: false });
+
+    // Assess
+    expect(d.workflow.started[0]?.sealedData).toBeUndefined();
+    expect(d.inputSealer.sealed.size).toBe(0);
+  });
+
+  it('never stores the input of a job with sensitive variables, and hands the workflow only its sealed form', async () => {
     // Prepare
     const d = deps();
     const job = authorizeRun(catalogue, runner, 'local/example/GreetWithSecret');
@@ -133,8 +148,34 @@ describe('Function: startImmediateRun', () => {
 
     // Assess
     expect(JSON.stringify([...d.results.items.values()])).not.toContain('hunter2');
-    expect(d.workflow.started[0]?.data).toEqual({ secret: 'hunter2' });
     expect(result.data).toBeUndefined();
+    const [started] = d.workflow.started;
+    expect(started).toEqual({
+      jobResultId: result.id,
+      job: 'local/example/GreetWithSecret',
+      sealedData: expect.any(String),
+      timeLimitSeconds: 60,
+    });
+    expect(JSON.stringify(started)).not.toContain('hunter2');
+    expect(await d.inputSealer.open(started?.sealedData ?? '', { jobResultId: result.id })).toEqual({
+      secret: 'hunter2',
+    });
+  });
+
+  it('records nothing and answers unavailable when the input cannot be sealed', async () => {
+    // Prepare
+    const d = deps();
+    d.inputSealer.seal = async () => {
+      throw new Error('KMS unavailable');
+    };
+    const job = authorizeRun(catalogue, runner, 'local/example/GreetWithSecret');
+
+    // Act & Assess
+    await expect(startImmediateRun(d, runner, job, { secret: 'hunter2' })).rejects.toThrow(
+      ServiceUnavailableError,
+    );
+    expect(d.results.items.size).toBe(0);
+    expect(d.workflow.started).toEqual([]);
   });
 
   it('marks the result FAILURE and answers unavailable when the workflow cannot start', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SealedInputError } from '../../../lambdas/core/errors';
 import { JobCatalogue } from '../../../lambdas/core/jobs';
 import {
   describeWorkflowError,
@@ -9,7 +10,7 @@ import {
 } from '../../../lambdas/core/run-steps';
 import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
-import { FixedClock, InMemoryJobResultStore } from '../../support/in-memory-stores';
+import { FixedClock, InMemoryInputSealer, InMemoryJobResultStore } from '../../support/in-memory-stores';
 
 async function startedResult(results: InMemoryJobResultStore, job = 'local/example/MyJobWithNoVars') {
   await results.create({
@@ -42,7 +43,7 @@ describe('Function: executeJob', () => {
 
     // Act
     const outcome = await executeJob(
-      { catalogue, results, clock: new FixedClock() },
+      { catalogue, results, clock: new FixedClock(), inputSealer: new InMemoryInputSealer() },
       request('local/example/MyJobWithNoVars'),
     );
 
@@ -58,7 +59,7 @@ describe('Function: executeJob', () => {
     await startedResult(results, 'local/example/AlwaysFails');
 
     const outcome = await executeJob(
-      { catalogue, results, clock: new FixedClock() },
+      { catalogue, results, clock: new FixedClock(), inputSealer: new InMemoryInputSealer() },
       request('local/example/AlwaysFails'),
     );
 
@@ -76,7 +77,13 @@ describe('Function: executeJob', () => {
 
     // Act
     const outcome = await executeJob(
-      { catalogue, results, clock: new FixedClock(), logFlushIntervalMs: 50 },
+      {
+        catalogue,
+        results,
+        clock: new FixedClock(),
+        inputSealer: new InMemoryInputSealer(),
+        logFlushIntervalMs: 50,
+      },
       request('local/example/SlowCountdown', { seconds: 5 }, 1),
     );
 
@@ -98,18 +105,54 @@ describe('Function: executeJob', () => {
     await startedResult(results, 'local/x/Big');
 
     const outcome = await executeJob(
-      { catalogue: big, results, clock: new FixedClock() },
+      { catalogue: big, results, clock: new FixedClock(), inputSealer: new InMemoryInputSealer() },
       request('local/x/Big'),
     );
 
     expect(outcome.status).toBe('FAILURE');
   });
 
+  it('opens sealed input for its own job result and runs the job with it', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    await startedResult(results, 'local/example/GreetWithSecret');
+    const inputSealer = new InMemoryInputSealer();
+    const sealedData = await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'r1' });
+
+    // Act
+    const outcome = await executeJob(
+      { catalogue, results, clock: new FixedClock(), inputSealer },
+      { ...request('local/example/GreetWithSecret'), data: undefined, sealedData },
+    );
+
+    // Assess
+    expect(outcome).toEqual({ status: 'SUCCESS', output: { length: 7 } });
+  });
+
+  it('throws, for the workflow to record, when the sealed input is not for this job result', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    await startedResult(results, 'local/example/GreetWithSecret');
+    const inputSealer = new InMemoryInputSealer();
+    const sealedData = await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'other' });
+
+    // Act & Assess
+    await expect(
+      executeJob(
+        { catalogue, results, clock: new FixedClock(), inputSealer },
+        { ...request('local/example/GreetWithSecret'), data: undefined, sealedData },
+      ),
+    ).rejects.toThrow(SealedInputError);
+    expect((await results.get('r1'))?.logs.map((line) => line.message)).toEqual([
+      "The job's sealed input could not be opened.",
+    ]);
+  });
+
   it('fails cleanly for a job that left the catalogue', async () => {
     const results = new InMemoryJobResultStore();
     await startedResult(results, 'local/x/Gone');
     const outcome = await executeJob(
-      { catalogue, results, clock: new FixedClock() },
+      { catalogue, results, clock: new FixedClock(), inputSealer: new InMemoryInputSealer() },
       request('local/x/Gone'),
     );
     expect(outcome).toEqual({

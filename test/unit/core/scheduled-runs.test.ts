@@ -12,6 +12,7 @@ import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import {
   FixedClock,
+  InMemoryInputSealer,
   InMemoryJobResultStore,
   RecordingScheduleGateway,
   RecordingWorkflowStarter,
@@ -30,6 +31,7 @@ async function setup(jobPath = 'local/example/AddNumbers', data: unknown = { num
     catalogue,
     results: new InMemoryJobResultStore(),
     workflow: new RecordingWorkflowStarter(),
+    inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
     schedules: new RecordingScheduleGateway(),
     clock: new FixedClock(new Date('2030-01-01T00:00:00.000Z')),
