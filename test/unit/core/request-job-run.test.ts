@@ -1,37 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError, ValidationError } from '../../../lambdas/core/errors';
-import type { Principal } from '../../../lambdas/core/permissions';
 import { requestJobRun, SENSITIVE_SCHEDULE_MESSAGE } from '../../../lambdas/core/request-job-run';
-import { catalogue } from '../../../lambdas/jobs/catalogue';
-import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
-import {
-  FixedClock,
-  InMemoryInputSealer,
-  InMemoryJobResultStore,
-  RecordingScheduleGateway,
-  RecordingWorkflowStarter,
-  SequentialIds,
-} from '../../support/in-memory-stores';
+import { coreDeps, runner } from '../../support/core-deps';
 
-const alice: Principal = {
-  username: 'alice',
-  isSuperuser: false,
-  permissions: ['view', 'run'],
-  writeEnabled: true,
-};
-
-function deps() {
-  return {
-    catalogue,
-    results: new InMemoryJobResultStore(),
-    workflow: new RecordingWorkflowStarter(),
-    inputSealer: new InMemoryInputSealer(),
-    scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
-    clock: new FixedClock(new Date('2026-11-25T12:00:00.000Z')),
-    ids: new SequentialIds(),
-  };
-}
+const alice = runner('alice');
+const deps = () => coreDeps();
 
 async function validationErrorOf(promise: Promise<unknown>): Promise<Record<string, unknown>> {
   const error = await promise.then(

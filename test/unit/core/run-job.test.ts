@@ -10,13 +10,7 @@ import type { Principal } from '../../../lambdas/core/permissions';
 import { authorizeRun, startImmediateRun, validateJobData } from '../../../lambdas/core/run-job';
 import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
-import {
-  FixedClock,
-  InMemoryInputSealer,
-  InMemoryJobResultStore,
-  RecordingWorkflowStarter,
-  SequentialIds,
-} from '../../support/in-memory-stores';
+import { coreDeps } from '../../support/core-deps';
 
 const runner: Principal = {
   username: 'bob',
@@ -25,16 +19,7 @@ const runner: Principal = {
   writeEnabled: true,
 };
 
-function deps() {
-  return {
-    catalogue,
-    results: new InMemoryJobResultStore(),
-    workflow: new RecordingWorkflowStarter(),
-    inputSealer: new InMemoryInputSealer(),
-    clock: new FixedClock(),
-    ids: new SequentialIds(),
-  };
-}
+const deps = () => coreDeps();
 
 describe('Function: authorizeRun', () => {
   it('returns the job when the caller may run it', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { JobCatalogue } from '../../../lambdas/core/jobs';
-import type { Principal } from '../../../lambdas/core/permissions';
 import { requestJobRun } from '../../../lambdas/core/request-job-run';
 import { setScheduledJobEnabled } from '../../../lambdas/core/scheduled-job-management';
 import {
@@ -9,34 +8,12 @@ import {
   occurrenceResultId,
 } from '../../../lambdas/core/scheduled-runs';
 import { catalogue } from '../../../lambdas/jobs/catalogue';
-import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
-import {
-  FixedClock,
-  InMemoryInputSealer,
-  InMemoryJobResultStore,
-  RecordingScheduleGateway,
-  RecordingWorkflowStarter,
-  SequentialIds,
-} from '../../support/in-memory-stores';
+import { coreDeps, runner } from '../../support/core-deps';
 
-const alice: Principal = {
-  username: 'alice',
-  isSuperuser: false,
-  permissions: ['view', 'run'],
-  writeEnabled: true,
-};
+const alice = runner('alice');
 
 async function setup(jobPath = 'local/example/AddNumbers', data: unknown = { numbers: [2] }) {
-  const d = {
-    catalogue,
-    results: new InMemoryJobResultStore(),
-    workflow: new RecordingWorkflowStarter(),
-    inputSealer: new InMemoryInputSealer(),
-    scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
-    clock: new FixedClock(new Date('2030-01-01T00:00:00.000Z')),
-    ids: new SequentialIds(),
-  };
+  const d = coreDeps(new Date('2030-01-01T00:00:00.000Z'));
   const { scheduledJob } = await requestJobRun(d, alice, jobPath, {
     data,
     schedule: { name: 'hourly', interval: 'hourly', start_time: '2030-01-01T01:00:00Z' },

@@ -1,0 +1,30 @@
+/** Everything core's use cases take, as in-memory fakes, for unit tests. */
+import type { Principal } from '../../lambdas/core/permissions';
+import { catalogue } from '../../lambdas/jobs/catalogue';
+import { InMemoryScheduledJobStore } from './in-memory-scheduled-job-store';
+import {
+  FixedClock,
+  InMemoryInputSealer,
+  InMemoryJobResultStore,
+  RecordingScheduleGateway,
+  RecordingWorkflowStarter,
+  SequentialIds,
+} from './in-memory-stores';
+
+export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
+  return {
+    catalogue,
+    results: new InMemoryJobResultStore(),
+    workflow: new RecordingWorkflowStarter(),
+    inputSealer: new InMemoryInputSealer(),
+    scheduledJobs: new InMemoryScheduledJobStore(),
+    schedules: new RecordingScheduleGateway(),
+    clock: new FixedClock(now),
+    ids: new SequentialIds(),
+  };
+}
+
+/** A principal who may view and run every job. */
+export function runner(username: string, permissions: string[] = ['view', 'run']): Principal {
+  return { username, isSuperuser: false, permissions, writeEnabled: true };
+}
