@@ -59,6 +59,8 @@ export interface LocalCountersign {
   readonly generatedAdminToken?: string | undefined;
   readonly workflow: LocalWorkflow;
   readonly scheduler: LocalScheduler;
+  /** DynamoDB requests made so far, for benchmarks of the calls each operation costs. */
+  dynamodbRequestCount(): number;
   /** One pass of the schedule reconciler, as the deployed one runs every 15 minutes. */
   reconcile(): Promise<ReconcileResult>;
   close(): Promise<void>;
@@ -185,6 +187,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     generatedAdminToken: admin.generatedKey,
     workflow,
     scheduler,
+    dynamodbRequestCount: () => dynamodb.requestCount(),
     reconcile,
     close: async () => {
       clearInterval(reconcileTimer);

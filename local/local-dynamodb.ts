@@ -7,6 +7,8 @@ import { ensureTable } from '../lambdas/adapters/dynamodb/table-schema';
 export interface LocalDynamoDb {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** Requests served so far (benchmarks count DynamoDB calls per operation with it). */
+  requestCount(): number;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,10 @@ export async function startLocalDynamoDb(props: {
     updateTableMs: 0,
     ...(props.path ? { path: props.path } : {}),
   });
+  let requests = 0;
+  server.on('request', () => {
+    requests += 1;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -41,6 +47,7 @@ export async function startLocalDynamoDb(props: {
   return {
     endpoint,
     client,
+    requestCount: () => requests,
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

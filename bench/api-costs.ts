@@ -1,0 +1,174 @@
+/**
+ * What operations cost, printed as figures (a benchmark, not a test: timings on a shared machine are
+ * noisy, counts are exact).
+ *
+ * 1. List latency as the table grows: job results listed newest first, by job, by status, and ten
+ *    pages deep, on tables of growing size. Every list is one Query that reads what it returns, so
+ *    latency should stay flat.
+ * 2. DynamoDB calls per API operation and per run, counted at the local DynamoDB, and the workflow's
+ *    state transitions per run.
+ *
+ * Run: `npm run bench:costs` (local mode's dynalite; no AWS).
+ */
+import '../local/quiet-node-version-warning';
+import '../local/polyfills';
+import { performance } from 'node:perf_hooks';
+import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
+import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
+import type { JobResult, JobResultFilter } from '../lambdas/core/job-results';
+import { startLocalCountersign } from '../local/composition';
+import { startLocalDynamoDb } from '../local/local-dynamodb';
+
+const SIZES = [500, 5_000, 20_000];
+const REPEATS = 15;
+const JOBS = ['local/a/One', 'local/a/Two', 'local/b/Three', 'local/b/Four', 'local/c/Five'];
+const STATUSES = ['SUCCESS', 'FAILURE', 'SUCCESS', 'SUCCESS', 'PENDING'] as const;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function listLatency(): Promise<void> {
+  console.log('List latency (median of %d, ms) and DynamoDB requests per list, page size 50', REPEATS);
+  console.log(
+    'rows'.padStart(7),
+    'newest'.padStart(8),
+    'by job'.padStart(8),
+    'by status'.padStart(10),
+    'page 10'.padStart(8),
+    'requests'.padStart(9),
+  );
+  for (const size of SIZES) {
+    const dynamodb = await startLocalDynamoDb({ tableName: 'bench' });
+    const store = new DynamoDbJobResultStore({
+      client: createDocumentClient(dynamodb.client),
+      tableName: 'bench',
+    });
+    const start = Date.parse('2026-01-01T00:00:00.000Z');
+    for (let i = 0; i < size; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, size - i) }, (_, k): JobResult => {
+          const n = i + k;
+          return {
+            id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+            job: JOBS[n % JOBS.length] as string,
+            name: 'bench',
+            status: STATUSES[n % STATUSES.length] ?? 'SUCCESS',
+            user: 'bench',
+            dryrun: false,
+            dateCreated: new Date(start + n * 1000).toISOString(),
+            logs: [],
+          };
+        }).map((result) => store.create(result)),
+      );
+    }
+    const time = async (filter: JobResultFilter, pagesDeep = 1) => {
+      const samples: number[] = [];
+      let requests = 0;
+      for (let r = 0; r < REPEATS; r += 1) {
+        let cursor: string | undefined;
+        for (let page = 1; page < pagesDeep; page += 1)
+          cursor = (await store.list(filter, { limit: 50, cursor })).next;
+        const before = dynamodb.requestCount();
+        const t0 = performance.now();
+        await store.list(filter, { limit: 50, cursor });
+        samples.push(performance.now() - t0);
+        requests = dynamodb.requestCount() - before;
+      }
+      return { ms: median(samples), requests };
+    };
+    const newest = await time({});
+    const byJob = await time({ job: 'local/b/Three' });
+    const byStatus = await time({ status: 'FAILURE' });
+    const deep = await time({}, 10);
+    console.log(
+      String(size).padStart(7),
+      newest.ms.toFixed(1).padStart(8),
+      byJob.ms.toFixed(1).padStart(8),
+      byStatus.ms.toFixed(1).padStart(10),
+      deep.ms.toFixed(1).padStart(8),
+      String(Math.max(newest.requests, byJob.requests, byStatus.requests, deep.requests)).padStart(9),
+    );
+    await dynamodb.close();
+  }
+}
+
+async function operationCosts(): Promise<void> {
+  const token = 'bench-admin-token';
+  const server = await startLocalCountersign({
+    port: 0,
+    adminToken: token,
+    logLevel: 'SILENT',
+    startScheduler: false,
+  });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return (text === '' ? {} : JSON.parse(text)) as Record<string, any>;
+  };
+  const measure = async (label: string, action: () => Promise<unknown>) => {
+    await server.workflow.idle();
+    const before = server.dynamodbRequestCount();
+    const value = await action();
+    console.log(`${label.padEnd(58)} ${String(server.dynamodbRequestCount() - before).padStart(3)}`);
+    return value;
+  };
+
+  console.log('\nDynamoDB requests per operation (each API request includes 2 for the authorizer)');
+  await measure('GET /api/extras/jobs/', () => call('GET', '/api/extras/jobs/'));
+  const run = (await measure('POST run now, with its workflow execution to SUCCESS', async () => {
+    const response = await call('POST', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {});
+    await server.workflow.idle();
+    return response;
+  })) as { job_result: { id: string } };
+  const transitions = server.workflow
+    .history(run.job_result.id)
+    .filter((e) => e.type === 'StateEntered').length;
+  await measure('GET /api/extras/job-results/{id}/', () =>
+    call('GET', `/api/extras/job-results/${run.job_result.id}/`),
+  );
+  await measure('GET /api/extras/job-results/?limit=50', () =>
+    call('GET', '/api/extras/job-results/?limit=50'),
+  );
+  const scheduled = (await measure('POST run with a daily schedule', () =>
+    call('POST', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {
+      schedule: { name: 'bench daily', interval: 'daily', start_time: '2031-01-01T09:00:00Z' },
+    }),
+  )) as { scheduled_job: { id: string } };
+  await measure('GET /api/extras/scheduled-jobs/?limit=50', () =>
+    call('GET', '/api/extras/scheduled-jobs/?limit=50'),
+  );
+  await measure('PATCH pause', () =>
+    call('PATCH', `/api/extras/scheduled-jobs/${scheduled.scheduled_job.id}/`, { enabled: false }),
+  );
+  await measure('PATCH resume', () =>
+    call('PATCH', `/api/extras/scheduled-jobs/${scheduled.scheduled_job.id}/`, { enabled: true }),
+  );
+  await measure('One scheduled occurrence, claim to count', async () => {
+    await server.workflow.startExecution({
+      scheduled_job_id: scheduled.scheduled_job.id,
+      scheduled_time: '2031-01-01T09:00:00Z',
+    });
+    await server.workflow.idle();
+  });
+  await measure('The same occurrence delivered again (refused)', async () => {
+    await server.workflow.startExecution({
+      scheduled_job_id: scheduled.scheduled_job.id,
+      scheduled_time: '2031-01-01T09:00:00Z',
+    });
+    await server.workflow.idle();
+  });
+  await measure('DELETE scheduled job', () =>
+    call('DELETE', `/api/extras/scheduled-jobs/${scheduled.scheduled_job.id}/`),
+  );
+  console.log(`\nState transitions of a run started now: ${transitions} (states entered)`);
+  await server.close();
+}
+
+await listLatency();
+await operationCosts();
