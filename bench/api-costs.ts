@@ -109,7 +109,7 @@ async function operationCosts(): Promise<void> {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return (text === '' ? {} : JSON.parse(text)) as Record<string, any>;
+    return (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
   };
   const measure = async (label: string, action: () => Promise<unknown>) => {
     await server.workflow.idle();
