@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
@@ -29,7 +29,7 @@ export interface JobRunContext {
 /** Output must survive JSON: it is stored on the job result and passed through the workflow. */
 export type JobOutput = string | number | boolean | null | { [key: string]: JobOutput } | JobOutput[];
 
-export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
+export interface JobDefinition<Schema extends z.ZodMiniType = z.ZodMiniType> {
   /** `{source}/{module}/{Name}`, e.g. `local/example/MyJobWithNoVars`. */
   readonly path: string;
   readonly name: string;

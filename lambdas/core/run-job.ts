@@ -1,10 +1,11 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
 import { getJob } from './job-catalogue-queries';
 import { type JobResult, MAX_INPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobDefinition } from './jobs';
 import { hasPermission, type Principal } from './permissions';
 import type { Clock, IdGenerator, InputSealer, JobResultStore, RunInput, WorkflowStarter } from './ports';
+import { ENGLISH_MESSAGES } from './validation-messages';
 
 export interface RunJobDeps {
   readonly catalogue: JobCatalogue;
@@ -28,7 +29,7 @@ export function authorizeRun(catalogue: JobCatalogue, principal: Principal, path
 
 /** Validates `data` against the job's variables; errors are keyed by variable under `data`. */
 export function validateJobData(job: JobDefinition, data: unknown): Record<string, unknown> {
-  const parsed = job.variables.safeParse(data ?? {});
+  const parsed = job.variables.safeParse(data ?? {}, ENGLISH_MESSAGES);
   if (!parsed.success) throw new ValidationError({ data: fieldErrors(parsed.error) });
   if (Buffer.byteLength(JSON.stringify(parsed.data), 'utf8') > MAX_INPUT_BYTES) {
     throw new ValidationError({
@@ -38,7 +39,7 @@ export function validateJobData(job: JobDefinition, data: unknown): Record<strin
   return parsed.data as Record<string, unknown>;
 }
 
-function fieldErrors(error: z.ZodError): Record<string, string[]> {
+function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.length === 0 ? 'non_field_errors' : issue.path.map(String).join('.');

@@ -6,6 +6,7 @@ import { StaleStateError } from './errors';
 import { FINISHED_STATUSES, type JobResult, MAX_LOG_MESSAGE_LENGTH, MAX_OUTPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobOutput, LogLevel, LogLine } from './jobs';
 import type { Clock, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
+import { ENGLISH_MESSAGES } from './validation-messages';
 
 export interface RunStepDeps {
   readonly results: JobResultStore;
@@ -116,7 +117,7 @@ export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobReques
   });
 
   try {
-    const variables = job.variables.safeParse(data);
+    const variables = job.variables.safeParse(data, ENGLISH_MESSAGES);
     if (!variables.success) {
       logs.add('error', "The input no longer matches the job's variables.");
       return {

@@ -1,19 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { JOB_RESULT_STATUSES } from '../core/job-results';
 import { markRunStarted, type RunStepDeps, recordFailure, recordOutcome } from '../core/run-steps';
 import { claimScheduledRun, countScheduledRun, type ScheduledRunDeps } from '../core/scheduled-runs';
+import { ENGLISH_MESSAGES } from '../core/validation-messages';
 
-const jobOutput = z.json().optional();
+const jobOutput = z.optional(z.json());
+const id = () => z.string().check(z.minLength(1));
 
 const stepEvent = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('start'), job_result_id: z.string().min(1), execution: z.string().min(1) }),
+  z.object({ action: z.literal('start'), job_result_id: id(), execution: id() }),
   z.object({
     action: z.literal('finish'),
-    job_result_id: z.string().min(1),
-    execution: z.string().min(1).optional(),
+    job_result_id: id(),
+    execution: z.optional(id()),
     outcome: z.discriminatedUnion('status', [
       z.object({ status: z.literal('SUCCESS'), output: jobOutput }),
       z.object({ status: z.enum(['FAILURE', 'REVOKED']), error: z.string(), output: jobOutput }),
@@ -21,21 +23,21 @@ const stepEvent = z.discriminatedUnion('action', [
   }),
   z.object({
     action: z.literal('claim'),
-    scheduled_job_id: z.string().min(1),
-    scheduled_time: z.string().min(1),
-    execution: z.string().min(1),
+    scheduled_job_id: id(),
+    scheduled_time: id(),
+    execution: id(),
   }),
   z.object({
     action: z.literal('count'),
-    scheduled_job_id: z.string().min(1),
-    scheduled_time: z.string().min(1),
-    execution: z.string().min(1).optional(),
+    scheduled_job_id: id(),
+    scheduled_time: id(),
+    execution: z.optional(id()),
   }),
   z.object({
     action: z.literal('fail'),
-    job_result_id: z.string().min(1),
-    execution: z.string().min(1).optional(),
-    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).loose(),
+    job_result_id: id(),
+    execution: z.optional(id()),
+    error: z.looseObject({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
   }),
 ]);
 
@@ -65,7 +67,7 @@ export function createRunStepHandler(deps: RunStepDeps & ScheduledRunDeps, logge
   return middy<unknown, RunStepResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (raw) => {
-      const event = stepEvent.parse(raw);
+      const event = stepEvent.parse(raw, ENGLISH_MESSAGES);
       // Every line carries the workflow execution, so one run's lines can be found across functions.
       logger.appendKeys({ action: event.action, execution: event.execution });
       if ('job_result_id' in event) logger.appendKeys({ jobResultId: event.job_result_id });

@@ -1,13 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { JobDefinition, JobOutput, JobRunContext } from '../core/jobs';
 
-export interface JobSpec<Schema extends z.ZodObject> {
+export interface JobSpec<Schema extends z.ZodMiniObject> {
   /** `{source}/{module}/{Name}`. */
   readonly path: string;
   /** Human name; defaults to the last part of the path. */
   readonly name?: string;
   readonly description?: string;
-  /** The job's input; exposed in the API as JSON Schema. Defaults to no variables. */
+  /**
+   * The job's input as a zod/mini object (`z.strictObject({...})`); exposed in the API as JSON Schema,
+   * with each variable's `z.describe(...)` as its description. Defaults to no variables.
+   */
   readonly variables?: Schema;
   /** @default false */
   readonly approvalRequired?: boolean;
@@ -26,10 +29,10 @@ export interface JobSpec<Schema extends z.ZodObject> {
 }
 
 /** Declares a job with Nautobot's defaults filled in, keeping the variables' types for `run`. */
-export function defineJob<Schema extends z.ZodObject = z.ZodObject<Record<string, never>>>(
-  spec: JobSpec<Schema>,
-): JobDefinition<Schema> {
-  const variables = (spec.variables ?? z.object({}).strict()) as Schema;
+export function defineJob<
+  Schema extends z.ZodMiniObject = z.ZodMiniObject<Record<string, never>, z.core.$strict>,
+>(spec: JobSpec<Schema>): JobDefinition<Schema> {
+  const variables = (spec.variables ?? z.strictObject({})) as Schema;
   return {
     path: spec.path,
     name: spec.name ?? spec.path.split('/').at(-1) ?? spec.path,

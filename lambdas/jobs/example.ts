@@ -1,5 +1,5 @@
 /** Example jobs, module `example` of source `local`, mirroring Nautobot's example app. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineJob } from './define-job';
 
 export const myJobWithNoVars = defineJob({
@@ -20,13 +20,11 @@ export const addNumbers = defineJob({
   description: 'Adds a list of numbers, optionally rounding the sum.',
   hasSensitiveVariables: false,
   timeLimitSeconds: 60,
-  variables: z
-    .object({
-      numbers: z.array(z.number()).min(1).max(100).describe('The numbers to add'),
-      round: z.boolean().default(false).describe('Round the sum to the nearest integer'),
-      label: z.string().max(100).optional().describe('A label for the result'),
-    })
-    .strict(),
+  variables: z.strictObject({
+    numbers: z.array(z.number()).check(z.minLength(1), z.maxLength(100), z.describe('The numbers to add')),
+    round: z._default(z.boolean(), false).check(z.describe('Round the sum to the nearest integer')),
+    label: z.optional(z.string().check(z.maxLength(100))).check(z.describe('A label for the result')),
+  }),
   run({ logger }, { numbers, round, label }) {
     const total = numbers.reduce((sum, n) => sum + n, 0);
     const sum = round ? Math.round(total) : total;
@@ -53,11 +51,11 @@ export const slowCountdown = defineJob({
   description: 'Counts down one second at a time, logging progress; stops early when its time limit passes.',
   hasSensitiveVariables: false,
   timeLimitSeconds: 30,
-  variables: z
-    .object({
-      seconds: z.number().int().min(1).max(600).default(3).describe('How many seconds to count down'),
-    })
-    .strict(),
+  variables: z.strictObject({
+    seconds: z
+      ._default(z.number().check(z.int(), z.minimum(1), z.maximum(600)), 3)
+      .check(z.describe('How many seconds to count down')),
+  }),
   async run({ logger, signal }, { seconds }) {
     for (let left = seconds; left > 0; left -= 1) {
       logger.info(`${left} second${left === 1 ? '' : 's'} to go.`);
@@ -77,11 +75,11 @@ export const rotateCredentials = defineJob({
   supportsDryrun: true,
   hasSensitiveVariables: false,
   timeLimitSeconds: 120,
-  variables: z
-    .object({
-      service: z.string().min(1).max(100).describe('The service whose credential is rotated'),
-    })
-    .strict(),
+  variables: z.strictObject({
+    service: z
+      .string()
+      .check(z.minLength(1), z.maxLength(100), z.describe('The service whose credential is rotated')),
+  }),
   run({ logger, dryrun }, { service }) {
     if (dryrun) {
       logger.info(`Dry run: would rotate the credential of ${service}.`);
@@ -97,7 +95,7 @@ export const greetSecretly = defineJob({
   name: 'Greet with a secret',
   description: 'Takes a secret input; like every job that does not opt out, its variables are sensitive.',
   timeLimitSeconds: 60,
-  variables: z.object({ secret: z.string().min(1).describe('Never stored') }).strict(),
+  variables: z.strictObject({ secret: z.string().check(z.minLength(1), z.describe('Never stored')) }),
   run({ logger }, { secret }) {
     logger.info(`Received a secret of ${secret.length} characters.`);
     return { length: secret.length };

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../core/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from '../../core/pagination';
+import { ENGLISH_MESSAGES } from '../../core/validation-messages';
 import { HttpError } from './http-errors';
 
 /** Bodies are small JSON documents; anything larger is refused before parsing. */
@@ -42,13 +43,13 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 }
 
 /** Parses a body (or query) with a zod schema, reporting problems keyed by field as Nautobot does. */
-export function parseWith<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(input);
+export function parseWith<Schema extends z.ZodMiniType>(schema: Schema, input: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(input, ENGLISH_MESSAGES);
   if (parsed.success) return parsed.data;
   throw new ValidationError(zodFieldErrors(parsed.error));
 }
 
-export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
+export function zodFieldErrors(error: z.core.$ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -61,20 +62,31 @@ export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
   return fields;
 }
 
-const pageQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'A whole number is required.')
-    .transform(Number)
-    .pipe(
+/**
+ * A query parameter holding a whole number between 1 and `max`, with Nautobot's messages. Exported
+ * for the routes' own counts.
+ */
+export function wholeNumberParam(max: number) {
+  return z.optional(
+    z.pipe(
+      z.pipe(
+        z.string().check(z.regex(/^\d+$/, 'A whole number is required.')),
+        z.transform((value: string) => Number(value)),
+      ),
       z
         .number()
-        .int()
-        .min(1, 'Ensure this value is at least 1.')
-        .max(MAX_PAGE_SIZE, `Ensure this value is at most ${MAX_PAGE_SIZE}.`),
-    )
-    .optional(),
-  cursor: z.string().min(1).max(4096).optional(),
+        .check(
+          z.int(),
+          z.minimum(1, 'Ensure this value is at least 1.'),
+          z.maximum(max, `Ensure this value is at most ${max}.`),
+        ),
+    ),
+  );
+}
+
+const pageQuery = z.object({
+  limit: wholeNumberParam(MAX_PAGE_SIZE),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../../core/errors';
 import { getJob, listJobs } from '../../core/job-catalogue-queries';
 import { getJobResult, listJobResults } from '../../core/job-result-queries';
@@ -24,7 +24,14 @@ import {
   listUsers,
   type UserAdministrationDeps,
 } from '../../core/user-administration';
-import { jsonBody, listQuery, parseBooleanParam, parseWith, singleValuedQuery } from './request';
+import {
+  jsonBody,
+  listQuery,
+  parseBooleanParam,
+  parseWith,
+  singleValuedQuery,
+  wholeNumberParam,
+} from './request';
 import { json, noContent } from './responses';
 import { type Route, type RouteContext, route } from './router';
 import {
@@ -41,43 +48,28 @@ export type ApiDeps = RequestJobRunDeps &
   ScheduledJobDeps &
   UserAdministrationDeps & { readonly logger: Logger };
 
-const runBody = z
-  .object({
-    data: z.record(z.string(), z.unknown()).nullable().optional(),
-    schedule: z.unknown().optional(),
-    dryrun: z.boolean().optional(),
-  })
-  .strict();
-
-const patchScheduledJobBody = z.object({ enabled: z.boolean({ error: 'Must be true or false.' }) }).strict();
-
-const previewQuery = z.object({
-  count: z
-    .string()
-    .regex(/^\d+$/, 'A whole number is required.')
-    .transform(Number)
-    .pipe(
-      z.number().int().min(1, 'Ensure this value is at least 1.').max(50, 'Ensure this value is at most 50.'),
-    )
-    .optional(),
+const runBody = z.strictObject({
+  data: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  schedule: z.optional(z.unknown()),
+  dryrun: z.optional(z.boolean()),
 });
 
-const userBody = z
-  .object({
-    username: z.string({ error: 'This field is required.' }),
-    is_superuser: z.boolean().default(false),
-    permissions: z.array(z.string()).max(100).default([]),
-  })
-  .strict();
+const patchScheduledJobBody = z.strictObject({ enabled: z.boolean({ error: 'Must be true or false.' }) });
 
-const tokenBody = z
-  .object({
-    user: z.string().optional(),
-    expires: z.iso.datetime({ offset: true, error: 'Enter a valid date/time with a time zone.' }).optional(),
-    write_enabled: z.boolean().default(true),
-    description: z.string().max(200).default(''),
-  })
-  .strict();
+const previewQuery = z.object({ count: wholeNumberParam(50) });
+
+const userBody = z.strictObject({
+  username: z.string({ error: 'This field is required.' }),
+  is_superuser: z._default(z.boolean(), false),
+  permissions: z._default(z.array(z.string()).check(z.maxLength(100)), []),
+});
+
+const tokenBody = z.strictObject({
+  user: z.optional(z.string()),
+  expires: z.optional(z.iso.datetime({ offset: true, error: 'Enter a valid date/time with a time zone.' })),
+  write_enabled: z._default(z.boolean(), true),
+  description: z._default(z.string().check(z.maxLength(200)), ''),
+});
 
 const statusFilter = z.enum(JOB_RESULT_STATUSES, {
   error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,

@@ -1,5 +1,5 @@
 /** Domain objects → Nautobot-shaped JSON. Field names follow Nautobot 2.x where it has them. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { JobResult } from '../../core/job-results';
 import type { JobDefinition } from '../../core/jobs';
 import type { Page } from '../../core/pagination';
