@@ -60,6 +60,13 @@ export interface UserStore {
 export interface TokenStore {
   create(token: Token): Promise<void>;
   findByKeyHash(keyHash: string): Promise<Token | undefined>;
+  /**
+   * The token with this id. Eventually consistent when deployed (an index read): a token created or
+   * deleted a moment ago may not be seen as such yet.
+   */
+  findById(id: string): Promise<Token | undefined>;
+  /** Deletes the token with this key hash in one conditional write; false when it was already gone. */
+  delete(keyHash: string): Promise<boolean>;
   /** All tokens, or one user's, newest first. */
   list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>>;
 }

@@ -1,4 +1,5 @@
 import { generateTokenKey, hashTokenKey } from './authentication';
+import { isRecordId } from './clock';
 import { ConflictError, NotFoundError, PermissionDeniedError, ValidationError } from './errors';
 import type { Page, PageRequest } from './pagination';
 import { isValidPermission, type Principal } from './permissions';
@@ -125,6 +126,39 @@ export async function listTokens(
   if (principal.isSuperuser) return deps.tokens.list(filter, page);
   if (filter.user !== undefined && filter.user !== principal.username) return { items: [] };
   return deps.tokens.list({ user: principal.username }, page);
+}
+
+const TOKEN_NOT_FOUND = 'No Token matches the given query.';
+
+/**
+ * One token, seen by its owner or a superuser. Anyone else gets NotFoundError, as for a token that
+ * does not exist, so that ids of other users' tokens reveal nothing; an id that is not a record id
+ * is not looked up at all.
+ */
+export async function getToken(
+  deps: UserAdministrationDeps,
+  principal: Principal,
+  id: string,
+): Promise<Token> {
+  const token = isRecordId(id) ? await deps.tokens.findById(id) : undefined;
+  if (!token || (!principal.isSuperuser && token.user !== principal.username)) {
+    throw new NotFoundError(TOKEN_NOT_FOUND);
+  }
+  return token;
+}
+
+/**
+ * Revokes a token, under the same rules as getToken; the caller's own token included (its next
+ * request is refused). Takes effect at once: requests are authenticated by reading the token item.
+ */
+export async function revokeToken(
+  deps: UserAdministrationDeps,
+  principal: Principal,
+  id: string,
+): Promise<void> {
+  const token = await getToken(deps, principal, id);
+  // Gone meanwhile (a concurrent revoke, or the lookup index lagging behind an earlier one).
+  if (!(await deps.tokens.delete(token.keyHash))) throw new NotFoundError(TOKEN_NOT_FOUND);
 }
 
 /**

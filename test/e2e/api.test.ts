@@ -297,6 +297,58 @@ describe('Users and tokens', () => {
     expect((await api.get('/api/extras/jobs/', created.body.key)).status).toBe(200);
   });
 
+  it('lets a user see and revoke their own token, which is refused at once', async () => {
+    const created = await api.post('/api/users/tokens/', { description: 'to revoke' }, bobToken);
+    expect(created.status).toBe(201);
+    const { id, key, url } = created.body;
+    const path = `/api/users/tokens/${id}/`;
+    expect(url).toMatch(new RegExp(`${path}$`));
+
+    const shown = await api.get(path, bobToken);
+    expect(shown).toMatchObject({ status: 200, body: { id, user: 'bob', description: 'to revoke' } });
+    expect(shown.body.key).toBeUndefined();
+    expect((await api.get(path, key)).status).toBe(200);
+
+    expect((await api.request('PUT', path, { body: {}, token: bobToken })).status).toBe(405);
+    const revoked = await api.request('DELETE', path, { token: bobToken });
+    expect(revoked).toMatchObject({ status: 204, body: '' });
+    expect(await api.get('/api/extras/jobs/', key)).toMatchObject({
+      status: 401,
+      body: { detail: 'Invalid token.' },
+    });
+    expect((await api.get(path, bobToken)).status).toBe(404);
+    expect((await api.request('DELETE', path, { token: bobToken })).status).toBe(404);
+  });
+
+  it("answers 404 for another user's token, and lets a superuser see and revoke it", async () => {
+    const created = await api.post('/api/users/tokens/', { user: 'vera' });
+    expect(created.status).toBe(201);
+    const path = `/api/users/tokens/${created.body.id}/`;
+
+    expect(await api.get(path, bobToken)).toMatchObject({
+      status: 404,
+      body: { detail: 'No Token matches the given query.' },
+    });
+    expect((await api.request('DELETE', path, { token: bobToken })).status).toBe(404);
+    expect((await api.get('/api/extras/jobs/', created.body.key)).status).toBe(200);
+
+    expect(await api.get(path)).toMatchObject({ status: 200, body: { user: 'vera' } });
+    expect((await api.request('DELETE', path)).status).toBe(204);
+    expect((await api.get('/api/extras/jobs/', created.body.key)).status).toBe(401);
+  });
+
+  it('lets a caller revoke the token they are using', async () => {
+    const created = await api.post('/api/users/tokens/', {}, bobToken);
+    const path = `/api/users/tokens/${created.body.id}/`;
+    expect((await api.request('DELETE', path, { token: created.body.key })).status).toBe(204);
+    expect((await api.get(path, created.body.key)).status).toBe(401);
+  });
+
+  it('answers 404 for a token id that is not a UUID', async () => {
+    expect((await api.get('/api/users/tokens/not-a-uuid/')).status).toBe(404);
+    expect((await api.request('DELETE', `/api/users/tokens/${'t'.repeat(3000)}/`)).status).toBe(404);
+  });
+
   it('keeps user administration to superusers', async () => {
     expect((await api.get('/api/users/users/', bobToken)).status).toBe(403);
     expect((await api.post('/api/users/users/', { username: 'mallory' }, bobToken)).status).toBe(403);

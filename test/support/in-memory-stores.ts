@@ -141,6 +141,14 @@ export class InMemoryTokenStore implements TokenStore {
     return this.items.get(keyHash);
   }
 
+  async findById(id: string): Promise<Token | undefined> {
+    return [...this.items.values()].find((t) => t.id === id);
+  }
+
+  async delete(keyHash: string): Promise<boolean> {
+    return this.items.delete(keyHash);
+  }
+
   async list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>> {
     const tokens = [...this.items.values()]
       .filter((t) => filter.user === undefined || t.user === filter.user)

@@ -1,10 +1,16 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { TokenStore } from '../../core/ports';
 import type { Token } from '../../core/users';
 import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
-import { tokenKey, tokenListQuery } from './keys';
+import { indexAttributes, tokenByIdQuery, tokenKey, tokenListQuery } from './keys';
 import { tokenFromItem, tokenToItem } from './mappers';
 import { queryPage } from './query-page';
 
@@ -38,6 +44,43 @@ export class DynamoDbTokenStore implements TokenStore {
       new GetCommand({ TableName: this.tableName, Key: tokenKey(keyHash) }),
     );
     return item === undefined ? undefined : tokenFromItem(item);
+  }
+
+  /**
+   * Queries gsi3, so it is eventually consistent: a token created a moment ago may not be found yet,
+   * and one deleted a moment ago may still be. Tokens stored before gsi3 was added are never found.
+   */
+  async findById(id: string): Promise<Token | undefined> {
+    const query = tokenByIdQuery(id);
+    const { pk } = indexAttributes(query.index);
+    const { Items: items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: query.index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pk },
+        ExpressionAttributeValues: { ':pk': query.partition },
+      }),
+    );
+    const [item] = items;
+    return item === undefined ? undefined : tokenFromItem(item);
+  }
+
+  /** Deletes the token in one conditional write; false when it was already gone. */
+  async delete(keyHash: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: tokenKey(keyHash),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>> {

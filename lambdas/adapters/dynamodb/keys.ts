@@ -10,6 +10,7 @@
  * user        USER#<username> / USER       gsi1   USERS / <username>                      all users, by username
  * token       TOKEN#<keyHash> / TOKEN      gsi1   TOKENS / <created>#<id>                 all tokens, newest first
  *                                          gsi2   TOKENS#USER#<username> / <created>#<id> one user's tokens
+ *                                          gsi3   TOKENS#ID#<id> / TOKEN                  one token by id (see below)
  * job result  RESULT#<id> / RESULT         gsi1   RESULTS / <dateCreated>#<id>            all results, newest first
  *                                          gsi2   RESULTS#JOB#<job> / <dateCreated>#<id>  ?job=
  *                                          gsi3   RESULTS#STATUS#<status> / <dateCreated>#<id>
@@ -46,6 +47,10 @@
  *
  * Why these shapes:
  * - Tokens are keyed by the key's hash because the authorizer looks them up by it on every request.
+ *   The API names a token by its id, so gsi3 holds one partition per token: finding it by id is a
+ *   Query, eventually consistent like every index read (a token just created may not be found yet;
+ *   one just deleted may still be found, and then fail the conditional delete). Tokens written before
+ *   gsi3 was added lack it and cannot be found by id (fine before the first release).
  * - Every filter combination of the job result list is one exact Query that reads only what it returns.
  * - gsi4 puts the status in the partition and the job in the sort key (rather than `JOB#<job>#STATUS#<s>`)
  *   so a status transition rewrites only gsi3pk and gsi4pk, both built from the new status alone: the
@@ -127,7 +132,22 @@ export function tokenKey(keyHash: string): TableKey {
 
 export function tokenIndexKeys(token: { user: string; created: string; id: string }): Record<string, string> {
   const order = `${sortableTime(token.created)}#${token.id}`;
-  return { gsi1pk: 'TOKENS', gsi1sk: order, gsi2pk: `TOKENS#USER#${token.user}`, gsi2sk: order };
+  return {
+    gsi1pk: 'TOKENS',
+    gsi1sk: order,
+    gsi2pk: `TOKENS#USER#${token.user}`,
+    gsi2sk: order,
+    ...tokenIdIndexKeys(token.id),
+  };
+}
+
+function tokenIdIndexKeys(id: string): { gsi3pk: string; gsi3sk: string } {
+  return { gsi3pk: `TOKENS#ID#${id}`, gsi3sk: 'TOKEN' };
+}
+
+/** The index partition that holds the one token with this id. */
+export function tokenByIdQuery(id: string): IndexQuery {
+  return { index: 'gsi3', partition: tokenIdIndexKeys(id).gsi3pk };
 }
 
 export function tokenListQuery(filter: { readonly user?: string | undefined }): IndexQuery {

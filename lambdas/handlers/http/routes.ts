@@ -19,9 +19,11 @@ import { canonicalTimeZone } from '../../core/schedules';
 import {
   createToken,
   createUser,
+  getToken,
   getUser,
   listTokens,
   listUsers,
+  revokeToken,
   type UserAdministrationDeps,
 } from '../../core/user-administration';
 import {
@@ -284,6 +286,16 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           description: body.description,
         });
         return json(201, serializeToken(issued.token, links, issued.key));
+      },
+    }),
+    route('/api/users/tokens/{id}', {
+      GET: async ({ principal, params, links, event }) => {
+        singleValuedQuery(event, []);
+        return json(200, serializeToken(await getToken(deps, principal, params.id ?? ''), links));
+      },
+      DELETE: async ({ principal, params }) => {
+        await revokeToken(deps, principal, params.id ?? '');
+        return noContent();
       },
     }),
   ];

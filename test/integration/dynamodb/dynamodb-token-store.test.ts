@@ -83,6 +83,63 @@ describe('Class: DynamoDbTokenStore', () => {
     });
   });
 
+  describe('Method: findById', () => {
+    it('finds a token by its id', async () => {
+      // Prepare
+      const token = aToken('alice', { expires: '2026-01-01T00:00:00.000Z', description: 'CI' });
+      await store.create(token);
+      await store.create(aToken('alice'));
+
+      // Act
+      const found = await store.findById(token.id);
+
+      // Assess
+      expect(found).toEqual(token);
+    });
+
+    it('returns undefined for an unknown id', async () => {
+      // Act
+      const found = await store.findById(randomUUID());
+
+      // Assess
+      expect(found).toBeUndefined();
+    });
+  });
+
+  describe('Method: delete', () => {
+    it('deletes the token and answers true, leaving other tokens alone', async () => {
+      // Prepare
+      const token = aToken('alice');
+      const other = aToken('alice');
+      await store.create(token);
+      await store.create(other);
+
+      // Act
+      const deleted = await store.delete(token.keyHash);
+
+      // Assess
+      expect(deleted).toBe(true);
+      expect(await store.findByKeyHash(token.keyHash)).toBeUndefined();
+      expect(await store.findById(token.id)).toBeUndefined();
+      expect(await store.findByKeyHash(other.keyHash)).toEqual(other);
+    });
+
+    it('answers false when the token is already gone, the second time and for an unknown key hash', async () => {
+      // Prepare
+      const token = aToken('bob');
+      await store.create(token);
+      await store.delete(token.keyHash);
+
+      // Act
+      const again = await store.delete(token.keyHash);
+      const unknown = await store.delete('f'.repeat(64));
+
+      // Assess
+      expect(again).toBe(false);
+      expect(unknown).toBe(false);
+    });
+  });
+
   describe('Method: list', () => {
     let listed: DynamoDbTokenStore;
     let seeded: Token[];
