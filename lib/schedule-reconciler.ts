@@ -53,7 +53,9 @@ export class ScheduleReconciler extends Construct {
     // Lists scheduled jobs by enabled state (gsi4, see keys.ts) and reads one again before repairing
     // it; lists unfinished job results by status (gsi3) and records the abandoned ones as failed.
     props.store.grantQueryIndex(this.handler, 'gsi4', 'gsi3');
-    props.store.grant(this.handler, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    props.store.grant(this.handler, 'dynamodb:GetItem');
+    // It writes job results only: the partition key condition keeps it off users, tokens and jobs.
+    props.store.grantUpdateItemsUnder(this.handler, 'RESULT#');
     scheduler.grantReconcileSchedules(this.handler);
 
     // A pass that could not be delivered by the time the next one is due is not worth delivering.

@@ -93,6 +93,19 @@ export class Store extends Construct {
     return rest.reduce((combined, grant) => combined.combine(grant), first);
   }
 
+  /**
+   * Update only items whose partition key starts with `keyPrefix` (e.g. `RESULT#`, see
+   * lambdas/adapters/dynamodb/keys.ts), by IAM's `dynamodb:LeadingKeys` condition.
+   */
+  grantUpdateItemsUnder(grantee: IGrantable, keyPrefix: string): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keyPrefix}*`] } },
+    });
+  }
+
   /** Query one index only: neither the table nor the other indexes. */
   grantQueryIndex(grantee: IGrantable, ...indexNames: [IndexName, ...IndexName[]]): Grant {
     return Grant.addToPrincipal({

@@ -127,7 +127,12 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   // Runs in flight when the process last stopped cannot finish: record that instead of leaving them.
   await failAbandonedRuns(
     { results, clock },
-    { createdBefore: clock.now(), reason: 'The local server stopped before this run finished.' },
+    {
+      createdBefore: clock.now(),
+      reason: 'The local server stopped before this run finished.',
+      onFailed: (jobResultId, error) =>
+        startupLogger.error('Interrupted run not recorded as failed', { jobResultId, error: error as Error }),
+    },
   );
   const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
 

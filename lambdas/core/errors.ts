@@ -64,6 +64,17 @@ export class StaleStateError extends Error {
 }
 
 /** A sealed run input that was altered, malformed, or sealed for another job result. */
+/**
+ * The sealed input could not be opened for a passing reason (the key service throttled or failed).
+ * Nothing has run yet, so the workflow retries the run step on this error by name.
+ */
+export class InputUnavailableError extends Error {
+  constructor(message = 'The sealed input could not be opened just now.', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InputUnavailableError';
+  }
+}
+
 export class SealedInputError extends Error {
   constructor(message = 'The sealed input could not be opened.', options?: ErrorOptions) {
     super(message, options);

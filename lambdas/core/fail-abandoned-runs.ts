@@ -4,9 +4,11 @@
  * a process killed mid-run locally. Such a result would stay PENDING or STARTED forever; this
  * records it as FAILURE once it is older than any run could last.
  */
+import { StaleStateError } from './errors';
+import { FINISHED_STATUSES } from './job-results';
 import { MAX_TIME_LIMIT_SECONDS } from './jobs';
 import type { Clock, JobResultStore } from './ports';
-import { recordFailure } from './run-steps';
+import { describeWorkflowError } from './run-steps';
 
 export interface FailAbandonedRunsDeps {
   readonly results: JobResultStore;
@@ -19,23 +21,39 @@ export interface FailAbandonedRunsDeps {
  */
 export const ABANDONED_AFTER_MS = (MAX_TIME_LIMIT_SECONDS + 60 * 60) * 1000;
 
-/** Fails unfinished results created before `createdBefore`, oldest first; returns how many. */
+/**
+ * Fails unfinished results created before `createdBefore`, oldest first, and returns how many it
+ * failed itself. One result that cannot be failed is reported and passed over, so it cannot hold
+ * up the rest; the next pass tries it again.
+ *
+ * A scheduled occurrence failed here is not added to its scheduled job's run count: the result does
+ * not record which occurrence it was.
+ */
 export async function failAbandonedRuns(
   deps: FailAbandonedRunsDeps,
-  options: { readonly createdBefore: Date; readonly reason: string },
+  options: {
+    readonly createdBefore: Date;
+    readonly reason: string;
+    readonly onFailed?: ((jobResultId: string, error: unknown) => void) | undefined;
+  },
 ): Promise<number> {
   const cutoff = options.createdBefore.getTime();
+  const error = describeWorkflowError({ Error: 'Countersign.Abandoned', Cause: options.reason });
   let failed = 0;
   let cursor: string | undefined;
   do {
     const page = await deps.results.listUnfinished({ limit: 100, cursor });
-    for (const result of page.items) {
-      if (Date.parse(result.dateCreated) >= cutoff) return failed;
-      const recorded = await recordFailure(deps, result.id, {
-        Error: 'Countersign.Abandoned',
-        Cause: options.reason,
-      });
-      if (recorded?.status === 'FAILURE') failed += 1;
+    for (const listed of page.items) {
+      if (Date.parse(listed.dateCreated) >= cutoff) return failed;
+      try {
+        // The index may lag: read the result itself, and leave one its workflow has just finished.
+        const current = await deps.results.get(listed.id);
+        if (current === undefined || FINISHED_STATUSES.includes(current.status)) continue;
+        await deps.results.finish(listed.id, { status: 'FAILURE', error }, deps.clock.now().toISOString());
+        failed += 1;
+      } catch (caught) {
+        if (!(caught instanceof StaleStateError)) options.onFailed?.(listed.id, caught);
+      }
     }
     cursor = page.next;
   } while (cursor !== undefined);

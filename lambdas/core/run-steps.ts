@@ -2,7 +2,7 @@
  * The steps of the run workflow. Each is safe to repeat: the workflow retries them, and
  * Step Functions may deliver a task more than once.
  */
-import { StaleStateError } from './errors';
+import { InputUnavailableError, SealedInputError, StaleStateError } from './errors';
 import { FINISHED_STATUSES, type JobResult, MAX_LOG_MESSAGE_LENGTH, MAX_OUTPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobOutput, LogLevel, LogLine } from './jobs';
 import type { Clock, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
@@ -180,9 +180,15 @@ async function openInput(
   try {
     return await deps.inputSealer.open(request.sealedData, { jobResultId: request.jobResultId });
   } catch (error) {
-    logs.add('error', "The job's sealed input could not be opened.");
+    // Not the right input for this run: that will never change, so say so and let the run fail.
+    if (error instanceof SealedInputError) {
+      logs.add('error', "The job's sealed input could not be opened.");
+      await logs.close();
+      throw error;
+    }
+    // The key service failed: nothing has run, so the workflow may safely try the run step again.
     await logs.close();
-    throw error;
+    throw new InputUnavailableError(undefined, { cause: error });
   }
 }
 

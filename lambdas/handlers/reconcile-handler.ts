@@ -37,6 +37,8 @@ export function createReconcileHandler(deps: ReconcileSchedulesDeps & FailAbando
       const abandonedRuns = await failAbandonedRuns(deps, {
         createdBefore: new Date(deps.clock.now().getTime() - ABANDONED_AFTER_MS),
         reason: 'Its workflow stopped without recording an outcome.',
+        onFailed: (jobResultId, error) =>
+          logger.error('Abandoned run not recorded as failed', { jobResultId, error: error as Error }),
       });
       if (abandonedRuns > 0) logger.warn('Abandoned runs recorded as failed', { abandonedRuns });
       return { ...summary, abandonedRuns };

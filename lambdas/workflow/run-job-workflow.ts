@@ -74,10 +74,13 @@ const retryStep = [
   { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
 
-/** A throttled invocation never ran, so it is the only failure of the job itself that is safe to retry. */
+/**
+ * Failures that happen before the job runs (a throttled invocation, the key service failing to
+ * open sealed input) are the only ones of the run step that are safe to retry.
+ */
 const retryNotStarted = [
   {
-    ErrorEquals: ['Lambda.TooManyRequestsException'],
+    ErrorEquals: ['Lambda.TooManyRequestsException', 'InputUnavailableError'],
     IntervalSeconds: 2,
     MaxAttempts: 3,
     BackoffRate: 2,

@@ -86,8 +86,14 @@ describe('Construct: ScheduleReconciler', () => {
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      Action: 'dynamodb:GetItem',
       Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'dynamodb:UpdateItem',
+      Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RESULT#*'] } },
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',

@@ -41,7 +41,8 @@ export class DynamoDbTokenStore implements TokenStore {
 
   async findByKeyHash(keyHash: string): Promise<Token | undefined> {
     const { Item: item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: tokenKey(keyHash) }),
+      // Strongly consistent, so a revoked token is refused from the moment its item is deleted.
+      new GetCommand({ TableName: this.tableName, Key: tokenKey(keyHash), ConsistentRead: true }),
     );
     return item === undefined ? undefined : tokenFromItem(item);
   }

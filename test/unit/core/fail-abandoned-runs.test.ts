@@ -39,3 +39,30 @@ describe('Function: failAbandonedRuns', () => {
     expect((await results.get('recent'))?.status).toBe('PENDING');
   });
 });
+
+describe('Function: failAbandonedRuns (a result that cannot be failed)', () => {
+  it('reports it and goes on with the rest', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    const clock = new FixedClock(new Date('2026-11-25T12:00:00.000Z'));
+    await results.create(result('poison', '2026-11-25T08:00:00.000Z', 'PENDING'));
+    await results.create(result('next', '2026-11-25T08:30:00.000Z', 'PENDING'));
+    const finish = results.finish.bind(results);
+    results.finish = async (id, outcome, at) => {
+      if (id === 'poison') throw new Error('Item could not be parsed');
+      return finish(id, outcome, at);
+    };
+    const reported: string[] = [];
+
+    // Act
+    const failed = await failAbandonedRuns(
+      { results, clock },
+      { createdBefore: clock.now(), reason: 'gone', onFailed: (id) => reported.push(id) },
+    );
+
+    // Assess
+    expect(failed).toBe(1);
+    expect(reported).toEqual(['poison']);
+    expect((await results.get('next'))?.status).toBe('FAILURE');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SealedInputError } from '../../../lambdas/core/errors';
+import { InputUnavailableError, SealedInputError } from '../../../lambdas/core/errors';
 import { JobCatalogue } from '../../../lambdas/core/jobs';
 import {
   describeWorkflowError,
@@ -146,6 +146,26 @@ describe('Function: executeJob', () => {
     expect((await results.get('r1'))?.logs.map((line) => line.message)).toEqual([
       "The job's sealed input could not be opened.",
     ]);
+  });
+
+  it('asks for a retry, logging nothing, when the key service fails to open the input', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    await startedResult(results, 'local/example/GreetWithSecret');
+    const inputSealer = new InMemoryInputSealer();
+    const sealedData = await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'r1' });
+    inputSealer.open = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    };
+
+    // Act & Assess
+    await expect(
+      executeJob(
+        { catalogue, results, clock: new FixedClock(), inputSealer },
+        { ...request('local/example/GreetWithSecret'), data: undefined, sealedData },
+      ),
+    ).rejects.toThrow(InputUnavailableError);
+    expect((await results.get('r1'))?.logs).toEqual([]);
   });
 
   it('fails cleanly for a job that left the catalogue', async () => {
