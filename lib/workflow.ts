@@ -9,7 +9,11 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { buildRunJobWorkflow, DEFINITION_SUBSTITUTIONS } from '../lambdas/workflow/run-job-workflow';
+import {
+  buildRunJobWorkflow,
+  DEFINITION_SUBSTITUTIONS,
+  TASK_TIMEOUT_MARGIN_SECONDS,
+} from '../lambdas/workflow/run-job-workflow';
 import { InputKey } from './input-key';
 import { CountersignFunction } from './lambda-function';
 import { acknowledgeStarResource } from './nag';
@@ -94,7 +98,12 @@ export class Workflow extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       comment: 'Countersign: run one job and record its result',
       definitionBody: DefinitionBody.fromString(
-        JSON.stringify(buildRunJobWorkflow(DEFINITION_SUBSTITUTIONS)),
+        JSON.stringify(
+          buildRunJobWorkflow(
+            DEFINITION_SUBSTITUTIONS,
+            props.maxJobTimeLimit.toSeconds() + TASK_TIMEOUT_MARGIN_SECONDS,
+          ),
+        ),
       ),
       definitionSubstitutions: {
         RunStepFunctionArn: this.runStep.functionArn,

@@ -85,6 +85,17 @@ describe('Construct: Workflow', () => {
       Description: 'Countersign: runs one job from the catalogue',
       Timeout: 360,
     });
+    // The definition may be a plain string or an Fn::Join around tokens (which sit inside JSON strings).
+    const [, customMachine] = onlyResourceOfType(custom, 'AWS::StepFunctions::StateMachine');
+    const definition = property<string | { 'Fn::Join': [string, unknown[]] }>(
+      customMachine,
+      'DefinitionString',
+    );
+    const json =
+      typeof definition === 'string'
+        ? definition
+        : definition['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+    expect(JSON.parse(json).States.RunJob.TimeoutSeconds).toBe(5 * 60 + 30);
   });
 
   it('lets run-step record steps and delete schedules of its own group only', () => {
