@@ -91,10 +91,7 @@ export class Api extends Construct {
       timeout: Duration.seconds(29),
       environment: {
         STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
-        SCHEDULE_GROUP_NAME: scheduler.scheduleGroup.scheduleGroupName,
-        SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
-        SCHEDULER_DLQ_ARN: scheduler.deadLetterQueue.queueArn,
-        SCHEDULER_TARGET_ARN: workflow.stateMachine.stateMachineArn,
+        ...scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
         INPUT_KEY_ARN: workflow.inputKey.key.keyArn,
       },
       logRetention,

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CountersignFunction } from './lambda-function';
 import type { Scheduler } from './scheduler';
@@ -42,13 +42,8 @@ export class ScheduleReconciler extends Construct {
       description: 'Countersign: repairs schedules and fails runs that a failure left behind',
       tableName: props.store.table.tableName,
       timeout: Duration.minutes(5),
-      environment: {
-        SCHEDULE_GROUP_NAME: scheduler.scheduleGroup.scheduleGroupName,
-        SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
-        SCHEDULER_DLQ_ARN: scheduler.deadLetterQueue.queueArn,
-        SCHEDULER_TARGET_ARN: workflow.stateMachine.stateMachineArn,
-      },
-      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      environment: scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
+      logRetention: props.logRetention,
     });
     // Lists scheduled jobs by enabled state (gsi4, see keys.ts) and reads one again before repairing
     // it; lists unfinished job results by status (gsi3) and records the abandoned ones as failed.

@@ -24,6 +24,8 @@ export class Scheduler extends Construct {
   /** The role schedules assume; it may only start the target state machine and use the DLQ. */
   readonly role: IRole;
   readonly deadLetterQueue: IQueue;
+  /** The ARN pattern of every schedule in the group (schedule names are chosen at run time). */
+  readonly scheduleArnPattern: string;
 
   constructor(scope: Construct, id: string, props: SchedulerProps = {}) {
     super(scope, id);
@@ -31,6 +33,14 @@ export class Scheduler extends Construct {
     // The schedules are derived from the retained table (approved scheduled jobs) and can be recreated
     // from it; a group retained past its stack would keep firing at a deleted state machine and role.
     this.scheduleGroup = new ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
+    this.scheduleArnPattern = Arn.format(
+      {
+        service: 'scheduler',
+        resource: 'schedule',
+        resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
+      },
+      Stack.of(this),
+    );
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -69,16 +79,17 @@ export class Scheduler extends Construct {
     return stateMachine.grantStartExecution(this.role);
   }
 
-  /** The ARN pattern of every schedule in the group (schedule names are chosen at run time). */
-  get scheduleArnPattern(): string {
-    return Arn.format(
-      {
-        service: 'scheduler',
-        resource: 'schedule',
-        resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
-      },
-      Stack.of(this),
-    );
+  /**
+   * The environment the schedule gateway (lambdas/adapters/eventbridge-scheduler) reads: the group,
+   * the schedules' role and dead-letter queue, and what the schedules start.
+   */
+  gatewayEnvironment(targetArn: string): Record<string, string> {
+    return {
+      SCHEDULE_GROUP_NAME: this.scheduleGroup.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: this.role.roleArn,
+      SCHEDULER_DLQ_ARN: this.deadLetterQueue.queueArn,
+      SCHEDULER_TARGET_ARN: targetArn,
+    };
   }
 
   /**

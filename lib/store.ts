@@ -9,10 +9,10 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { INDEX_NAMES, type IndexName, indexAttributes } from '../lambdas/adapters/dynamodb/keys';
 
 /** The generic secondary indexes the key builders in `lambdas/adapters` address (`gsi1`..`gsi5`). */
-export const INDEX_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
-export type IndexName = (typeof INDEX_NAMES)[number];
+export { INDEX_NAMES, type IndexName };
 
 /** The item-level DynamoDB actions the handlers use; there is deliberately no Scan. */
 export type StoreAction =
@@ -54,10 +54,11 @@ export class Store extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     for (const indexName of INDEX_NAMES) {
+      const { pk, sk } = indexAttributes(indexName);
       table.addGlobalSecondaryIndex({
         indexName,
-        partitionKey: { name: `${indexName}pk`, type: AttributeType.STRING },
-        sortKey: { name: `${indexName}sk`, type: AttributeType.STRING },
+        partitionKey: { name: pk, type: AttributeType.STRING },
+        sortKey: { name: sk, type: AttributeType.STRING },
         projectionType: ProjectionType.ALL,
       });
     }

@@ -1,15 +1,16 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
+  gcmOpen,
+  gcmSeal,
+  IV_BYTES,
   newDataKey,
   openWithDataKey,
   parseSealedInput,
   sealWithDataKey,
+  TAG_BYTES,
 } from '../lambdas/adapters/crypto/sealed-input-format';
 import { SealedInputError } from '../lambdas/core/errors';
 import type { InputSealer } from '../lambdas/core/ports';
-
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /**
  * KMS, locally: the same envelope as the deployed sealer, with each data key wrapped by a key made
@@ -40,21 +41,21 @@ export class LocalInputSealer implements InputSealer {
 
   /** `<iv><tag><encrypted key>`, as a KMS ciphertext blob is one opaque value. */
   private wrap(dataKey: Buffer, jobResultId: string): Buffer {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.processKey, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(Buffer.from(jobResultId, 'utf8'));
-    const encrypted = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), encrypted]);
+    const { iv, tag, ciphertext } = gcmSeal(this.processKey, dataKey, jobResultId);
+    return Buffer.concat([iv, tag, ciphertext]);
   }
 
   private unwrap(blob: Buffer, jobResultId: string): Buffer {
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.processKey, blob.subarray(0, IV_BYTES), {
-        authTagLength: TAG_BYTES,
-      });
-      decipher.setAAD(Buffer.from(jobResultId, 'utf8'));
-      decipher.setAuthTag(blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+      return gcmOpen(
+        this.processKey,
+        {
+          iv: blob.subarray(0, IV_BYTES),
+          tag: blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES),
+          ciphertext: blob.subarray(IV_BYTES + TAG_BYTES),
+        },
+        jobResultId,
+      );
     } catch (cause) {
       throw new SealedInputError(undefined, { cause });
     }

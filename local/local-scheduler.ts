@@ -36,6 +36,7 @@ import {
   UpdateScheduleCommand,
   ValidationException,
 } from '@aws-sdk/client-scheduler';
+import { SCHEDULED_TIME_ATTRIBUTE } from '../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
 import type { Clock } from '../lambdas/core/ports';
 import {
   canonicalTimeZone,
@@ -51,16 +52,6 @@ export interface LocalSchedulerProps {
   readonly directory?: string | undefined;
   /** Invokes the target (the run state machine) with the schedule's input, context attributes filled in. */
   readonly invokeTarget: (targetArn: string, input: string) => Promise<unknown>;
-  /**
-   * How often `start()` looks for due occurrences; EventBridge itself fires within the minute.
-   * @default 250
-   */
-  readonly tickMs?: number;
-  /**
-   * The first retry of a failed invocation waits this long on the clock, each further one twice as long.
-   * @default 1000
-   */
-  readonly retryBaseDelayMs?: number;
   /** Errors the firing loop swallowed: failed invocations, dead letters, a failed save. */
   readonly onError?: ((error: unknown) => void) | undefined;
 }
@@ -110,6 +101,10 @@ const REGION = 'local';
 const DEFAULT_GROUP = 'default';
 const STATE_FILE = 'schedules.json';
 const STATE_VERSION = 1;
+/** How often `start()` looks for due occurrences; EventBridge itself fires within the minute. */
+const TICK_MS = 250;
+/** The first retry of a failed invocation waits this long on the clock, each further one twice as long. */
+const RETRY_BASE_DELAY_MS = 1000;
 const MAX_RETRY_DELAY_MS = 60_000;
 const MINUTE_MS = 60_000;
 const OCCURRENCE_BATCH = 100;
@@ -122,20 +117,9 @@ const SQS_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]+$/;
 /** Templated targets whose input must be well-formed JSON. */
 const JSON_INPUT_TARGET = /^arn:aws[a-z-]*:(states|lambda|events):/;
 
-interface StoredSchedule {
-  readonly groupName: string;
-  readonly name: string;
-  readonly description?: string | undefined;
-  readonly expression: string;
-  readonly timeZone: string;
-  readonly startDate?: string | undefined;
-  readonly endDate?: string | undefined;
-  readonly state: 'ENABLED' | 'DISABLED';
-  readonly actionAfterCompletion: 'NONE' | 'DELETE';
+/** A schedule as kept (and saved): what `list()` shows, plus the fields only the emulator needs. */
+interface StoredSchedule extends Omit<LocalSchedule, 'arn' | 'lastFired'> {
   readonly flexibleTimeWindow: FlexibleTimeWindow;
-  readonly target: Target;
-  readonly creationDate: string;
-  readonly lastModificationDate: string;
   /** Occurrences at or before this instant are done with: delivered, or passed over on purpose. */
   checkedThrough: string;
   lastFired?: string | undefined;
@@ -166,16 +150,12 @@ export class LocalScheduler {
   private readonly retries: Delivery[] = [];
   private readonly deadLettered: LocalDeadLetter[] = [];
   private readonly file: string | undefined;
-  private readonly tickMs: number;
-  private readonly retryBaseDelayMs: number;
   private timer: NodeJS.Timeout | undefined;
   /** runDue calls run one after another, so an occurrence is never taken twice. */
   private running: Promise<void> = Promise.resolve();
   private tempFiles = 0;
 
   constructor(private readonly props: LocalSchedulerProps) {
-    this.tickMs = props.tickMs ?? 250;
-    this.retryBaseDelayMs = props.retryBaseDelayMs ?? 1000;
     if (props.directory !== undefined) {
       mkdirSync(props.directory, { recursive: true });
       this.file = join(props.directory, STATE_FILE);
@@ -207,12 +187,12 @@ export class LocalScheduler {
     return run;
   }
 
-  /** Fires due occurrences every `tickMs` until `stop()`; the timer does not keep the process alive. */
+  /** Fires due occurrences every TICK_MS until `stop()`; the timer does not keep the process alive. */
   start(): void {
     if (this.timer !== undefined) return;
     this.timer = setInterval(() => {
       this.runDue().catch((error: unknown) => this.props.onError?.(error));
-    }, this.tickMs);
+    }, TICK_MS);
     this.timer.unref();
   }
 
@@ -224,22 +204,14 @@ export class LocalScheduler {
   }
 
   list(): LocalSchedule[] {
-    return [...this.schedules.values()].map((stored) => ({
-      arn: scheduleArn(stored.groupName, stored.name),
-      groupName: stored.groupName,
-      name: stored.name,
-      description: stored.description,
-      expression: stored.expression,
-      timeZone: stored.timeZone,
-      startDate: stored.startDate,
-      endDate: stored.endDate,
-      state: stored.state,
-      actionAfterCompletion: stored.actionAfterCompletion,
-      target: structuredClone(stored.target),
-      creationDate: stored.creationDate,
-      lastModificationDate: stored.lastModificationDate,
-      lastFired: stored.lastFired,
-    }));
+    return [...this.schedules.values()].map(
+      ({ flexibleTimeWindow: _window, checkedThrough: _checked, ...schedule }) => ({
+        ...schedule,
+        arn: scheduleArn(schedule.groupName, schedule.name),
+        target: structuredClone(schedule.target),
+        lastFired: schedule.lastFired,
+      }),
+    );
   }
 
   deadLetters(): readonly LocalDeadLetter[] {
@@ -317,7 +289,7 @@ export class LocalScheduler {
         this.props.onError?.(error);
         continue;
       }
-      stored.checkedThrough = new Date(Math.max(now, Date.parse(stored.checkedThrough))).toISOString();
+      stored.checkedThrough = checkedThroughAt(now, stored.checkedThrough);
       const last = due.occurrences.at(-1);
       if (last === undefined) continue;
       changed = true;
@@ -341,7 +313,7 @@ export class LocalScheduler {
       this.props.onError?.(error);
       const now = this.props.clock.now().getTime();
       const retriesMade = delivery.attempts - 1;
-      const delay = Math.min(this.retryBaseDelayMs * 2 ** retriesMade, MAX_RETRY_DELAY_MS);
+      const delay = Math.min(RETRY_BASE_DELAY_MS * 2 ** retriesMade, MAX_RETRY_DELAY_MS);
       const nextAttemptAt = now + delay;
       if (retriesMade >= delivery.maximumRetryAttempts) {
         this.deadLetter(delivery, input, 'retries-exhausted', error);
@@ -397,7 +369,7 @@ export class LocalScheduler {
     }
     const now = this.props.clock.now().getTime();
     for (const stored of state.schedules) {
-      const checkedThrough = new Date(Math.max(now, Date.parse(stored.checkedThrough))).toISOString();
+      const checkedThrough = checkedThroughAt(now, stored.checkedThrough);
       this.schedules.set(keyOf(stored.groupName, stored.name), { ...stored, checkedThrough });
     }
   }
@@ -561,11 +533,27 @@ function isJson(text: string): boolean {
 
 /** The occurrences due by `now` that have not been dealt with, and whether the last of them ends the schedule. */
 function dueOccurrences(stored: StoredSchedule, now: number): { occurrences: number[]; finished: boolean } {
-  const occurrences = occurrencesBetween(stored, Date.parse(stored.checkedThrough), now);
+  const schedule = toSchedulerSchedule(stored);
+  const occurrences = occurrencesBetween(schedule, Date.parse(stored.checkedThrough), now);
   const last = occurrences.at(-1);
   const finished =
-    last !== undefined && occurrencesBetween(stored, last, Number.POSITIVE_INFINITY, 1).length === 0;
+    last !== undefined && occurrencesBetween(schedule, last, Number.POSITIVE_INFINITY, 1).length === 0;
   return { occurrences, finished };
+}
+
+/** A stored schedule as the core evaluator takes it. */
+function toSchedulerSchedule(stored: StoredSchedule): SchedulerSchedule {
+  return {
+    scheduleExpression: stored.expression,
+    scheduleExpressionTimezone: stored.timeZone,
+    startDate: stored.startDate === undefined ? undefined : new Date(stored.startDate),
+    endDate: stored.endDate === undefined ? undefined : new Date(stored.endDate),
+  };
+}
+
+/** `checkedThrough` moved up to `now`, never back. */
+function checkedThroughAt(now: number, checkedThrough: string): string {
+  return new Date(Math.max(now, Date.parse(checkedThrough))).toISOString();
 }
 
 /**
@@ -573,17 +561,11 @@ function dueOccurrences(stored: StoredSchedule, now: number): { occurrences: num
  * at() schedules; the core evaluator does the same.
  */
 function occurrencesBetween(
-  stored: StoredSchedule,
+  schedule: SchedulerSchedule,
   after: number,
   through: number,
   limit = Infinity,
 ): number[] {
-  const schedule: SchedulerSchedule = {
-    scheduleExpression: stored.expression,
-    scheduleExpressionTimezone: stored.timeZone,
-    startDate: stored.startDate === undefined ? undefined : new Date(stored.startDate),
-    endDate: stored.endDate === undefined ? undefined : new Date(stored.endDate),
-  };
   const found: number[] = [];
   let cursor = after;
   // Usually nothing is due: ask for one occurrence first, and for more only when a backlog turns up.
@@ -623,7 +605,7 @@ function newDelivery(stored: StoredSchedule, occurrence: number): Delivery {
 function fillContextAttributes(delivery: Delivery): string {
   return delivery.template
     .replaceAll('<aws.scheduler.schedule-arn>', delivery.scheduleArn)
-    .replaceAll('<aws.scheduler.scheduled-time>', formatScheduledTime(delivery.scheduledTime))
+    .replaceAll(SCHEDULED_TIME_ATTRIBUTE, formatScheduledTime(delivery.scheduledTime))
     .replaceAll('<aws.scheduler.execution-id>', randomBytes(8).toString('hex'))
     .replaceAll('<aws.scheduler.attempt-number>', String(delivery.attempts));
 }

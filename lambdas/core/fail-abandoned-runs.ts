@@ -4,11 +4,9 @@
  * a process killed mid-run locally. Such a result would stay PENDING or STARTED forever; this
  * records it as FAILURE once it is older than any run could last.
  */
-import { StaleStateError } from './errors';
-import { FINISHED_STATUSES } from './job-results';
 import { MAX_TIME_LIMIT_SECONDS } from './jobs';
 import type { Clock, JobResultStore } from './ports';
-import { describeWorkflowError } from './run-steps';
+import { describeWorkflowError, failIfUnfinished } from './run-steps';
 
 export interface FailAbandonedRunsDeps {
   readonly results: JobResultStore;
@@ -46,13 +44,10 @@ export async function failAbandonedRuns(
     for (const listed of page.items) {
       if (Date.parse(listed.dateCreated) >= cutoff) return failed;
       try {
-        // The index may lag: read the result itself, and leave one its workflow has just finished.
-        const current = await deps.results.get(listed.id);
-        if (current === undefined || FINISHED_STATUSES.includes(current.status)) continue;
-        await deps.results.finish(listed.id, { status: 'FAILURE', error }, deps.clock.now().toISOString());
-        failed += 1;
+        // The index may lag: the result itself decides, and one its workflow just finished is left.
+        if ((await failIfUnfinished(deps, listed.id, error)).failed) failed += 1;
       } catch (caught) {
-        if (!(caught instanceof StaleStateError)) options.onFailed?.(listed.id, caught);
+        options.onFailed?.(listed.id, caught);
       }
     }
     cursor = page.next;

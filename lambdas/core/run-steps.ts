@@ -45,17 +45,30 @@ export async function recordFailure(
   jobResultId: string,
   error: WorkflowError,
 ): Promise<JobResult | undefined> {
+  return (await failIfUnfinished(deps, jobResultId, describeWorkflowError(error))).result;
+}
+
+/**
+ * Marks a result FAILURE unless it has already finished (or does not exist); `failed` says whether
+ * this call was the one that failed it. Losing a race to the workflow's own outcome is not an error.
+ */
+export async function failIfUnfinished(
+  deps: RunStepDeps,
+  jobResultId: string,
+  error: string,
+): Promise<{ readonly result: JobResult | undefined; readonly failed: boolean }> {
   const existing = await deps.results.get(jobResultId);
-  if (!existing) return undefined;
-  if (FINISHED_STATUSES.includes(existing.status)) return existing;
+  if (!existing || FINISHED_STATUSES.includes(existing.status)) return { result: existing, failed: false };
   try {
-    return await deps.results.finish(
+    const result = await deps.results.finish(
       jobResultId,
-      { status: 'FAILURE', error: describeWorkflowError(error) },
+      { status: 'FAILURE', error },
       deps.clock.now().toISOString(),
     );
+    return { result, failed: true };
   } catch (failure) {
-    if (failure instanceof StaleStateError) return deps.results.get(jobResultId);
+    if (failure instanceof StaleStateError)
+      return { result: await deps.results.get(jobResultId), failed: false };
     throw failure;
   }
 }
@@ -99,9 +112,10 @@ export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobReques
   const logs = new LogBuffer(deps, request.jobResultId);
   const job = deps.catalogue.get(request.job);
   if (!job) {
-    logs.add('error', `Job "${request.job}" is not in this deployment's catalogue.`);
+    const error = `Job "${request.job}" is not in this deployment's catalogue.`;
+    logs.add('error', error);
     await logs.close();
-    return { status: 'FAILURE', error: `Job "${request.job}" is not in this deployment's catalogue.` };
+    return { status: 'FAILURE', error };
   }
   const data = await openInput(deps, request, logs);
 

@@ -9,14 +9,15 @@ import {
   oneOffHasPassed,
   type ScheduledJob,
   type ScheduledJobFilter,
+  schedulerScheduleOf,
 } from './scheduled-jobs';
 import {
   canonicalTimeZone,
   formatInZone,
-  nextOccurrences,
   nextRunTimes,
   ScheduleExpressionError,
   toSchedulerInput,
+  upcomingRunTimes,
   validateScheduleRequest,
 } from './schedules';
 
@@ -125,22 +126,23 @@ export function upcomingRuns(
 ): string[] {
   if (!job.enabled || job.schedule === undefined) return [];
   if (job.oneOff && job.totalRunCount > 0) return [];
-  const after = new Date(Math.floor(now.getTime() / 1000) * 1000 - 1);
   try {
-    return nextOccurrences(
-      {
-        scheduleExpression: job.schedule.expression,
-        scheduleExpressionTimezone: job.schedule.timeZone,
-        startDate: job.schedule.startDate === undefined ? undefined : new Date(job.schedule.startDate),
-      },
-      after,
-      count,
-    ).map((run) => formatInZone(run, displayTimeZone));
+    return upcomingRunTimes(schedulerScheduleOf(job.schedule), now, count, displayTimeZone);
   } catch (error) {
     // A stored expression this version cannot evaluate must not make the record unreadable.
     if (error instanceof ScheduleExpressionError) return [];
     throw error;
   }
+}
+
+/** A viewer's `display_time_zone`, canonical, or a field error; undefined when none was asked for. */
+export function resolveDisplayTimeZone(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const zone = canonicalTimeZone(value);
+  if (zone === undefined) {
+    throw new ValidationError({ display_time_zone: [`"${value}" is not an IANA time zone name.`] });
+  }
+  return zone;
 }
 
 /** A schedule's next runs before it is submitted; the name is not needed to preview. */
@@ -156,11 +158,7 @@ export function previewSchedule(
       : schedule;
   const validated = validateScheduleRequest(withName, now);
   if (!validated.ok) throw new ValidationError(validated.errors);
-  const zone =
-    displayTimeZone === undefined ? validated.schedule.timeZone : canonicalTimeZone(displayTimeZone);
-  if (zone === undefined) {
-    throw new ValidationError({ display_time_zone: [`"${displayTimeZone}" is not an IANA time zone name.`] });
-  }
+  const zone = resolveDisplayTimeZone(displayTimeZone) ?? validated.schedule.timeZone;
   if (validated.schedule.interval === 'immediately') {
     return {
       nextRunTimes: [formatInZone(now, zone)],

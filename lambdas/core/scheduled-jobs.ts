@@ -1,4 +1,4 @@
-import type { ScheduleInterval } from './schedules';
+import type { ScheduleInterval, SchedulerSchedule } from './schedules';
 
 /**
  * What EventBridge Scheduler (or the local emulator) is given for a scheduled job: the expression
@@ -12,6 +12,15 @@ export interface ScheduleSpec {
   /** ISO 8601 UTC; no run before it. */
   readonly startDate?: string | undefined;
   readonly actionAfterCompletion: 'DELETE' | 'NONE';
+}
+
+/** The stored spec in the form the occurrence evaluator (and EventBridge) reads. */
+export function schedulerScheduleOf(spec: ScheduleSpec): SchedulerSchedule {
+  return {
+    scheduleExpression: spec.expression,
+    scheduleExpressionTimezone: spec.timeZone,
+    startDate: spec.startDate === undefined ? undefined : new Date(spec.startDate),
+  };
 }
 
 /** One claimed occurrence of a scheduled job, kept only for the deduplication window. */
@@ -64,7 +73,7 @@ export function isRunnable(job: ScheduledJob): boolean {
 }
 
 /** Requires approval and has none (yet, or ever: a denied request is never approved). */
-export function awaitsApproval(job: ScheduledJob): boolean {
+export function awaitsApproval(job: Pick<ScheduledJob, 'approvalRequired' | 'approvedAt'>): boolean {
   return job.approvalRequired && job.approvedAt === undefined;
 }
 

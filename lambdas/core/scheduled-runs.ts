@@ -9,7 +9,7 @@ import { ConflictError } from './errors';
 import type { JobResult } from './job-results';
 import type { JobCatalogue } from './jobs';
 import type { Clock, JobResultStore, ScheduledJobStore, ScheduleGateway } from './ports';
-import { CLAIM_WINDOW_MS } from './scheduled-jobs';
+import { awaitsApproval, CLAIM_WINDOW_MS } from './scheduled-jobs';
 
 export interface ScheduledRunDeps {
   readonly catalogue: JobCatalogue;
@@ -53,16 +53,15 @@ export async function claimScheduledRun(
 ): Promise<ClaimDecision> {
   const occurrence = canonicalOccurrence(input.scheduledTime);
   const now = deps.clock.now().getTime();
+  const nowIso = new Date(now).toISOString();
   if (occurrence === undefined || Date.parse(occurrence) < now - CLAIM_WINDOW_MS)
     return { run: false, reason: 'stale' };
 
   const existing = await deps.scheduledJobs.get(input.scheduledJobId);
-  if (!existing) {
-    await deps.schedules.delete(input.scheduledJobId);
-    return { run: false, reason: 'missing' };
-  }
+  if (!existing) return forgetSchedule(deps, input.scheduledJobId);
   // The catalogue may have started requiring approval since the request was made: its rule wins.
-  if (deps.catalogue.get(existing.job)?.approvalRequired && existing.approvedAt === undefined) {
+  const approvalRequired = deps.catalogue.get(existing.job)?.approvalRequired ?? false;
+  if (awaitsApproval({ approvalRequired, approvedAt: existing.approvedAt })) {
     return { run: false, reason: 'not-runnable' };
   }
   const forget = Object.keys(existing.claims).filter(
@@ -74,10 +73,7 @@ export async function claimScheduledRun(
     input.execution,
     forget,
   );
-  if (claim.kind === 'missing') {
-    await deps.schedules.delete(input.scheduledJobId);
-    return { run: false, reason: 'missing' };
-  }
+  if (claim.kind === 'missing') return forgetSchedule(deps, input.scheduledJobId);
   if (claim.kind !== 'claimed') return { run: false, reason: claim.kind };
 
   const scheduledJob = claim.scheduledJob;
@@ -92,7 +88,7 @@ export async function claimScheduledRun(
     dryrun: false,
     data: job?.hasSensitiveVariables === false ? scheduledJob.data : undefined,
     scheduledJob: scheduledJob.id,
-    dateCreated: new Date(now).toISOString(),
+    dateCreated: nowIso,
     logs: [],
   };
   try {
@@ -109,15 +105,21 @@ export async function claimScheduledRun(
           ? 'This job is not enabled to be run.'
           : `Job "${scheduledJob.job}" is no longer in the catalogue.`,
       },
-      new Date(now).toISOString(),
+      nowIso,
     );
-    await deps.scheduledJobs.countRun(scheduledJob.id, occurrence, new Date(now).toISOString());
+    await deps.scheduledJobs.countRun(scheduledJob.id, occurrence, nowIso);
     return { run: false, reason: 'job-unavailable' };
   }
   return {
     run: true,
     request: { jobResultId, job: job.path, data: scheduledJob.data, timeLimitSeconds: job.timeLimitSeconds },
   };
+}
+
+/** The scheduled job is gone: its schedule should be too, and nothing runs. */
+async function forgetSchedule(deps: ScheduledRunDeps, scheduledJobId: string): Promise<ClaimDecision> {
+  await deps.schedules.delete(scheduledJobId);
+  return { run: false, reason: 'missing' };
 }
 
 /** Counts the occurrence's run on its scheduled job, once, whatever the outcome. */

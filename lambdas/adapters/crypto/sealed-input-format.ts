@@ -9,8 +9,9 @@ import { SealedInputError } from '../../core/errors';
 
 const VERSION = 'v1';
 const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+/** AES-GCM IV and authentication tag sizes, in bytes. */
+export const IV_BYTES = 12;
+export const TAG_BYTES = 16;
 const PART = /^[A-Za-z0-9_-]+$/;
 
 /** A data key as a key service hands it out: in the clear, and encrypted for the envelope. */
@@ -26,15 +27,46 @@ export interface SealedInputEnvelope {
   readonly ciphertext: Buffer;
 }
 
+/** AES-256-GCM output: a fresh 96-bit IV, the 128-bit tag and the ciphertext. */
+export interface GcmSealed {
+  readonly iv: Buffer;
+  readonly tag: Buffer;
+  readonly ciphertext: Buffer;
+}
+
+/**
+ * Encrypts `plaintext` with AES-256-GCM under `key`, `aad` (UTF-8) as additional authenticated data.
+ * Does not wipe the key: callers that own it do.
+ */
+export function gcmSeal(key: Uint8Array, plaintext: Uint8Array, aad: string): GcmSealed {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { iv, tag: cipher.getAuthTag(), ciphertext };
+}
+
+/**
+ * Decrypts and authenticates what gcmSeal produced; throws (a plain Error from node:crypto) if it was
+ * tampered with or sealed under another key or `aad`. Does not wipe the key.
+ */
+export function gcmOpen(key: Uint8Array, sealed: GcmSealed, aad: string): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(aad, 'utf8'));
+  decipher.setAuthTag(sealed.tag);
+  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+}
+
 /** Seals `data` under the data key, then wipes the plaintext key. */
 export function sealWithDataKey(key: DataKey, data: Record<string, unknown>, jobResultId: string): string {
   try {
     if (key.plaintext.byteLength !== KEY_BYTES) throw new Error('The data key is not 256 bits long.');
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(Buffer.from(jobResultId, 'utf8'));
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(data), 'utf8'), cipher.final()]);
-    return [VERSION, Buffer.from(key.encrypted), iv, cipher.getAuthTag(), ciphertext]
+    const { iv, tag, ciphertext } = gcmSeal(
+      key.plaintext,
+      Buffer.from(JSON.stringify(data), 'utf8'),
+      jobResultId,
+    );
+    return [VERSION, Buffer.from(key.encrypted), iv, tag, ciphertext]
       .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
       .join('.');
   } finally {
@@ -81,10 +113,7 @@ export function openWithDataKey(
   let json: string;
   try {
     if (plaintextKey.byteLength !== KEY_BYTES) throw new Error('The data key is not 256 bits long.');
-    const decipher = createDecipheriv('aes-256-gcm', plaintextKey, envelope.iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(jobResultId, 'utf8'));
-    decipher.setAuthTag(envelope.tag);
-    json = Buffer.concat([decipher.update(envelope.ciphertext), decipher.final()]).toString('utf8');
+    json = gcmOpen(plaintextKey, envelope, jobResultId).toString('utf8');
   } catch (cause) {
     throw new SealedInputError(undefined, { cause });
   } finally {

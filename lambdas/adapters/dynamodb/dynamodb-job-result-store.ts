@@ -177,23 +177,28 @@ export class DynamoDbJobResultStore implements JobResultStore {
   }
 
   async abandon(id: string, error: string, at: string): Promise<boolean> {
+    // One write, no read: a failed condition (moved on, or missing) is simply `false`.
     try {
-      await this.transition(id, 'abandon it', {
-        UpdateExpression:
-          'SET #status = :failure, #dateDone = :at, #error = :error, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: names('#status', '#dateDone', '#error', '#gsi3pk', '#gsi4pk'),
-        ExpressionAttributeValues: {
-          ':pending': 'PENDING',
-          ':failure': 'FAILURE',
-          ':at': at,
-          ':error': error,
-          ...statusKeyValues('FAILURE'),
-        },
-      });
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobResultKey(id),
+          UpdateExpression:
+            'SET #status = :failure, #dateDone = :at, #error = :error, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: names('#status', '#dateDone', '#error', '#gsi3pk', '#gsi4pk'),
+          ExpressionAttributeValues: {
+            ':pending': 'PENDING',
+            ':failure': 'FAILURE',
+            ':at': at,
+            ':error': error,
+            ...statusKeyValues('FAILURE'),
+          },
+        }),
+      );
       return true;
     } catch (caught) {
-      if (caught instanceof StaleStateError || caught instanceof NotFoundError) return false;
+      if (isConditionalCheckFailed(caught)) return false;
       throw caught;
     }
   }

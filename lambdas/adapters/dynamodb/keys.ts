@@ -71,17 +71,12 @@
  *   is enough. Base-table items are spread over one partition each.
  */
 import type { JobResultFilter, JobResultStatus } from '../../core/job-results';
-import type { ScheduledJob, ScheduledJobFilter } from '../../core/scheduled-jobs';
+import { awaitsApproval, type ScheduledJob, type ScheduledJobFilter } from '../../core/scheduled-jobs';
 
 export const INDEX_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
 export type IndexName = (typeof INDEX_NAMES)[number];
 
 export interface TableKey {
-  readonly pk: string;
-  readonly sk: string;
-}
-
-export interface IndexKey {
   readonly pk: string;
   readonly sk: string;
 }
@@ -253,12 +248,11 @@ export function scheduledJobNameKey(name: string): TableKey {
   return { pk: `SCHEDNAME#${name}`, sk: 'NAME' };
 }
 
-export function scheduledJobApprovalState(job: {
-  readonly approvalRequired: boolean;
-  readonly approvedAt?: string | undefined;
-}): ScheduledJobApprovalState {
+export function scheduledJobApprovalState(
+  job: Pick<ScheduledJob, 'approvalRequired' | 'approvedAt'>,
+): ScheduledJobApprovalState {
   if (!job.approvalRequired) return 'not-required';
-  return job.approvedAt === undefined ? 'pending' : 'approved';
+  return awaitsApproval(job) ? 'pending' : 'approved';
 }
 
 export function scheduledJobApprovalPartition(state: ScheduledJobApprovalState): string {

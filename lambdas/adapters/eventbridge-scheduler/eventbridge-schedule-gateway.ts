@@ -6,7 +6,7 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { systemClock } from '../../core/clock';
+import { isRecordId, systemClock } from '../../core/clock';
 import type { Clock, ScheduleGateway, ScheduleState } from '../../core/ports';
 import {
   SCHEDULER_MAXIMUM_EVENT_AGE_SECONDS,
@@ -40,7 +40,6 @@ export interface EventBridgeScheduleGatewayProps extends ScheduleTargetConfig {
 /** The literal EventBridge Scheduler replaces with the occurrence, e.g. `2030-01-01T01:00:00Z`. */
 export const SCHEDULED_TIME_ATTRIBUTE = '<aws.scheduler.scheduled-time>';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DESCRIPTION_LENGTH = 512;
 
 /**
@@ -48,7 +47,7 @@ const MAX_DESCRIPTION_LENGTH = 512;
  * reconciled with) its job. Names are 1–64 characters of `[0-9a-zA-Z-_.]`; a UUID always fits.
  */
 export function scheduleNameFor(scheduledJobId: string): string {
-  if (!UUID.test(scheduledJobId)) {
+  if (!isRecordId(scheduledJobId)) {
     throw new Error(`Scheduled job id "${scheduledJobId}" is not a UUID, so it cannot name a schedule.`);
   }
   return scheduledJobId;

@@ -6,7 +6,7 @@ export {
   CrontabSyntaxError,
   parseCrontab,
 } from './crontab';
-export { nextRunTimes } from './next-run-times';
+export { nextRunTimes, upcomingRunTimes } from './next-run-times';
 export {
   type CronFields,
   nextOccurrence,

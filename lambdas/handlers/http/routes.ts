@@ -1,21 +1,20 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod/mini';
-import { ValidationError } from '../../core/errors';
 import { getJob, listJobs } from '../../core/job-catalogue-queries';
 import { getJobResult, listJobResults } from '../../core/job-result-queries';
 import { JOB_RESULT_STATUSES } from '../../core/job-results';
-import { pageInMemory } from '../../core/pagination';
+import { type Page, pageInMemory } from '../../core/pagination';
 import { type RequestJobRunDeps, requestJobRun } from '../../core/request-job-run';
 import {
   deleteScheduledJob,
   getScheduledJob,
   listScheduledJobs,
   previewSchedule,
+  resolveDisplayTimeZone,
   type ScheduledJobDeps,
   setScheduledJobEnabled,
 } from '../../core/scheduled-job-management';
 import type { ScheduledJob } from '../../core/scheduled-jobs';
-import { canonicalTimeZone } from '../../core/schedules';
 import {
   createToken,
   createUser,
@@ -77,8 +76,21 @@ const statusFilter = z.enum(JOB_RESULT_STATUSES, {
   error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,
 });
 
+/** A list answer: `{count, next, previous, results}` with links that keep the query. */
+function pageJson<T>(
+  context: RouteContext,
+  found: Page<T>,
+  serialize: (item: T) => unknown,
+  query: Record<string, string | number | undefined>,
+  count: number | null = null,
+) {
+  return json(200, {
+    ...serializePage(found, serialize, context.links, context.event.rawPath, query),
+    count,
+  });
+}
+
 export function apiRoutes(deps: ApiDeps): Route[] {
-  const pathOf = (context: RouteContext) => context.event.rawPath;
   const scheduledJobJson = (job: ScheduledJob, links: RouteContext['links'], displayTimeZone?: string) =>
     serializeScheduledJob(job, links, deps.clock.now(), {
       sensitive: deps.catalogue.get(job.job)?.hasSensitiveVariables ?? true,
@@ -91,13 +103,14 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         const { page } = listQuery(context.event, []);
         const jobs = listJobs(deps.catalogue, context.principal);
         const found = pageInMemory(jobs, page);
-        return json(200, {
-          ...serializePage(found, (job) => serializeJob(job, context.links), context.links, pathOf(context), {
-            limit: page.limit,
-          }),
-          // The catalogue is in memory, so unlike the stored lists its size is known.
-          count: jobs.length,
-        });
+        // The catalogue is in memory, so unlike the stored lists its size is known.
+        return pageJson(
+          context,
+          found,
+          (job) => serializeJob(job, context.links),
+          { limit: page.limit },
+          jobs.length,
+        );
       },
     }),
     route('/api/extras/jobs/{job+}/run', {
@@ -131,13 +144,10 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           { job: filters.job, status, scheduledJob: filters.scheduled_job },
           page,
         );
-        return json(
-          200,
-          serializePage(found, (r) => serializeJobResult(r, context.links), context.links, pathOf(context), {
-            ...filters,
-            limit: page.limit,
-          }),
-        );
+        return pageJson(context, found, (r) => serializeJobResult(r, context.links), {
+          ...filters,
+          limit: page.limit,
+        });
       },
     }),
     route('/api/extras/job-results/{id}/logs', {
@@ -165,7 +175,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           'approved',
           'display_time_zone',
         ]);
-        const displayTimeZone = displayZone(filters.display_time_zone);
+        const displayTimeZone = resolveDisplayTimeZone(filters.display_time_zone);
         const found = await listScheduledJobs(
           deps,
           context.principal,
@@ -178,16 +188,10 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           },
           page,
         );
-        return json(
-          200,
-          serializePage(
-            found,
-            (job) => scheduledJobJson(job, context.links, displayTimeZone),
-            context.links,
-            pathOf(context),
-            { ...filters, limit: page.limit },
-          ),
-        );
+        return pageJson(context, found, (job) => scheduledJobJson(job, context.links, displayTimeZone), {
+          ...filters,
+          limit: page.limit,
+        });
       },
     }),
     route('/api/extras/scheduled-jobs/preview', {
@@ -224,7 +228,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       GET: async ({ principal, params, links, event }) => {
         const query = singleValuedQuery(event, ['display_time_zone']);
         const found = await getScheduledJob(deps, principal, params.id ?? '');
-        return json(200, scheduledJobJson(found, links, displayZone(query.display_time_zone)));
+        return json(200, scheduledJobJson(found, links, resolveDisplayTimeZone(query.display_time_zone)));
       },
       PATCH: async ({ principal, params, links, event }) => {
         const body = parseWith(patchScheduledJobBody, jsonBody(event));
@@ -244,12 +248,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       GET: async (context) => {
         const { page } = listQuery(context.event, []);
         const found = await listUsers(deps, context.principal, page);
-        return json(
-          200,
-          serializePage(found, (u) => serializeUser(u, context.links), context.links, pathOf(context), {
-            limit: page.limit,
-          }),
-        );
+        return pageJson(context, found, (u) => serializeUser(u, context.links), { limit: page.limit });
       },
       POST: async ({ principal, event, links }) => {
         const body = parseWith(userBody, jsonBody(event));
@@ -269,13 +268,10 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       GET: async (context) => {
         const { page, filters } = listQuery(context.event, ['user']);
         const found = await listTokens(deps, context.principal, { user: filters.user }, page);
-        return json(
-          200,
-          serializePage(found, (t) => serializeToken(t, context.links), context.links, pathOf(context), {
-            ...filters,
-            limit: page.limit,
-          }),
-        );
+        return pageJson(context, found, (t) => serializeToken(t, context.links), {
+          ...filters,
+          limit: page.limit,
+        });
       },
       POST: async ({ principal, event, links }) => {
         const body = parseWith(tokenBody, jsonBody(event));
@@ -299,12 +295,4 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       },
     }),
   ];
-}
-
-function displayZone(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const zone = canonicalTimeZone(value);
-  if (zone === undefined)
-    throw new ValidationError({ display_time_zone: [`"${value}" is not an IANA time zone name.`] });
-  return zone;
 }

@@ -29,8 +29,20 @@ export function serializeJob(job: JobDefinition, links: Links) {
     has_sensitive_variables: job.hasSensitiveVariables,
     supports_dryrun: job.supportsDryrun,
     time_limit: job.timeLimitSeconds,
-    variables: z.toJSONSchema(job.variables, { io: 'input', unrepresentable: 'any' }),
+    variables: variablesSchema(job),
   };
+}
+
+/** A job's variables never change while the function lives, so each is converted once, not per request. */
+const variablesSchemas = new WeakMap<JobDefinition, unknown>();
+
+function variablesSchema(job: JobDefinition): unknown {
+  let schema = variablesSchemas.get(job);
+  if (schema === undefined) {
+    schema = z.toJSONSchema(job.variables, { io: 'input', unrepresentable: 'any' });
+    variablesSchemas.set(job, schema);
+  }
+  return schema;
 }
 
 export function serializeJobResult(result: JobResult, links: Links) {
