@@ -1,7 +1,13 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import {
+  DOCS_ASSETS,
+  DOCS_ASSETS_DIRECTORY,
+  DOCS_ASSETS_PACKAGE,
+} from '../lambdas/handlers/http/docs-assets';
 
 /**
  * How every Countersign function is built. The CDK functions and `bench/bundle-sizes.ts` both read
@@ -55,8 +61,13 @@ export const BUNDLING = {
 } as const;
 
 /** The settings above as `NodejsFunction` bundling options. */
-export function nodejsBundlingOptions(): BundlingOptions {
+export function nodejsBundlingOptions(handler: HandlerName): BundlingOptions {
   return {
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => copyBesideBundle(handler, inputDir, outputDir),
+    },
     target: BUNDLING.target,
     format: OutputFormat.ESM,
     mainFields: [...BUNDLING.mainFields],
@@ -67,6 +78,29 @@ export function nodejsBundlingOptions(): BundlingOptions {
     bundleAwsSDK: true,
     externalModules: [...BUNDLING.external],
   };
+}
+
+/**
+ * Files copied beside a bundle, never into it: the docs page's Swagger UI files for the API function
+ * (some 1.9 MB that the function reads only when the page is asked for, so they cost neither the
+ * bundle's size nor its cold start). Paths: the bundle's folder → the project root.
+ */
+export const FILES_BESIDE_BUNDLE: Partial<Record<HandlerName, Readonly<Record<string, string>>>> = {
+  api: Object.fromEntries(
+    Object.keys(DOCS_ASSETS).map((name) => [
+      `${DOCS_ASSETS_DIRECTORY}/${name}`,
+      `node_modules/${DOCS_ASSETS_PACKAGE}/${name}`,
+    ]),
+  ),
+};
+
+/** Shell commands that copy a function's FILES_BESIDE_BUNDLE into its asset (NodejsFunction's afterBundling). */
+export function copyBesideBundle(handler: HandlerName, inputDir: string, outputDir: string): string[] {
+  const files = FILES_BESIDE_BUNDLE[handler] ?? {};
+  return Object.entries(files).flatMap(([to, from]) => [
+    `mkdir -p "${outputDir}/${dirname(to)}"`,
+    `cp "${inputDir}/${from}" "${outputDir}/${to}"`,
+  ]);
 }
 
 /** The same settings as esbuild build options (what `NodejsFunction` passes on its command line). */

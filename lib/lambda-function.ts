@@ -70,7 +70,7 @@ export class CountersignFunction extends Construct implements IGrantable {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
-      bundling: nodejsBundlingOptions(),
+      bundling: nodejsBundlingOptions(props.handler),
       environment: {
         TABLE_NAME: props.tableName,
         POWERTOOLS_SERVICE_NAME: 'countersign',

@@ -2,7 +2,8 @@
  * The local embedded runtime: the same handler factories as the Lambda entry points, wired to
  * dynalite, the local workflow and the local HTTP server instead of AWS.
  */
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
@@ -17,6 +18,7 @@ import type { Clock } from '../lambdas/core/ports';
 import { bootstrapAdmin } from '../lambdas/core/user-administration';
 import { createApiHandler } from '../lambdas/handlers/api-handler';
 import { createAuthorizerHandler } from '../lambdas/handlers/authorizer-handler';
+import { DOCS_ASSETS_PACKAGE, docsAssetsFrom } from '../lambdas/handlers/http/docs-assets';
 import { apiRoutes } from '../lambdas/handlers/http/routes';
 import type { ReconcileResult } from '../lambdas/handlers/reconcile-handler';
 import { createReconcileHandler } from '../lambdas/handlers/reconcile-handler';
@@ -172,6 +174,10 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         clock,
         ids: uuidGenerator,
         logger: apiLogger,
+        // Straight from the package; deployed, a copy beside the bundle (lib/bundling.ts).
+        docsAssets: docsAssetsFrom(
+          dirname(createRequire(import.meta.url).resolve(`${DOCS_ASSETS_PACKAGE}/package.json`)),
+        ),
       }),
       apiLogger,
     ) as LocalLambda,

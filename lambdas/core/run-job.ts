@@ -1,11 +1,10 @@
-import type * as z from 'zod/mini';
 import { PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
 import { getJob } from './job-catalogue-queries';
 import { type JobResult, MAX_INPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobDefinition } from './jobs';
 import { hasPermission, type Principal } from './permissions';
 import type { Clock, IdGenerator, InputSealer, JobResultStore, RunInput, WorkflowStarter } from './ports';
-import { ENGLISH_MESSAGES } from './validation-messages';
+import { validate } from './validation';
 
 export interface RunJobDeps {
   readonly catalogue: JobCatalogue;
@@ -29,29 +28,14 @@ export function authorizeRun(catalogue: JobCatalogue, principal: Principal, path
 
 /** Validates `data` against the job's variables; errors are keyed by variable under `data`. */
 export function validateJobData(job: JobDefinition, data: unknown): Record<string, unknown> {
-  const parsed = job.variables.safeParse(data ?? {}, ENGLISH_MESSAGES);
-  if (!parsed.success) throw new ValidationError({ data: fieldErrors(parsed.error) });
-  if (Buffer.byteLength(JSON.stringify(parsed.data), 'utf8') > MAX_INPUT_BYTES) {
+  const parsed = validate(job.variables, data ?? {}, { unknownKey: 'This job has no such variable.' });
+  if (!parsed.ok) throw new ValidationError({ data: parsed.errors });
+  if (Buffer.byteLength(JSON.stringify(parsed.value), 'utf8') > MAX_INPUT_BYTES) {
     throw new ValidationError({
       data: { non_field_errors: [`The job's input is larger than ${MAX_INPUT_BYTES} bytes.`] },
     });
   }
-  return parsed.data as Record<string, unknown>;
-}
-
-function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length === 0 ? 'non_field_errors' : issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const unknownKey of issue.keys) {
-        fields[unknownKey] = [...(fields[unknownKey] ?? []), 'This job has no such variable.'];
-      }
-      continue;
-    }
-    fields[key] = [...(fields[key] ?? []), issue.message];
-  }
-  return fields;
+  return parsed.value as Record<string, unknown>;
 }
 
 /**

@@ -4,6 +4,7 @@
  * same handler factories.
  */
 
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -22,6 +23,7 @@ import { StepFunctionsWorkflowStarter } from '../adapters/step-functions/step-fu
 import { systemClock, uuidGenerator } from '../core/clock';
 import { catalogue } from '../jobs/catalogue';
 import { readConfig } from './config';
+import { DOCS_ASSETS_DIRECTORY, docsAssetsFrom } from './http/docs-assets';
 
 function table() {
   const { TABLE_NAME: tableName } = readConfig(['TABLE_NAME']);
@@ -69,6 +71,8 @@ export function apiDependencies(logger: Logger) {
     clock: systemClock,
     ids: uuidGenerator,
     logger,
+    // Copied beside the bundle (lib/bundling.ts); this module is bundled into the function's index.mjs.
+    docsAssets: docsAssetsFrom(fileURLToPath(new URL(`./${DOCS_ASSETS_DIRECTORY}/`, import.meta.url))),
   };
 }
 

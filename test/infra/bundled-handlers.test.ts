@@ -15,7 +15,13 @@ import { DynamoDbTokenStore } from '../../lambdas/adapters/dynamodb/dynamodb-tok
 import { DynamoDbUserStore } from '../../lambdas/adapters/dynamodb/dynamodb-user-store';
 import { systemClock, uuidGenerator } from '../../lambdas/core/clock';
 import { bootstrapAdmin } from '../../lambdas/core/user-administration';
-import { esbuildBuildOptions, HANDLER_ENTRIES, type HandlerName, PROJECT_ROOT } from '../../lib/bundling';
+import {
+  copyBesideBundle,
+  esbuildBuildOptions,
+  HANDLER_ENTRIES,
+  type HandlerName,
+  PROJECT_ROOT,
+} from '../../lib/bundling';
 import { type LocalDynamoDb, startDynalite } from '../support/dynalite';
 
 const run = promisify(execFile);
@@ -46,6 +52,11 @@ beforeAll(async () => {
       }),
     ),
   );
+  // What NodejsFunction's afterBundling hook does for each function.
+  for (const name of Object.keys(HANDLER_ENTRIES) as HandlerName[]) {
+    const commands = copyBesideBundle(name, PROJECT_ROOT, join(outDir, name));
+    if (commands.length > 0) await run('sh', ['-c', commands.join(' && ')]);
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -83,6 +94,8 @@ process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));`,
       INPUT_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000',
     },
     timeout: 30_000,
+    // The docs page's script is some 1.7 MB.
+    maxBuffer: 16 * 1024 * 1024,
   });
   return JSON.parse(stdout.slice(stdout.lastIndexOf('@@RESULT@@') + '@@RESULT@@'.length));
 }
@@ -136,6 +149,28 @@ describe('Bundled handlers', () => {
     })) as { statusCode: number; body: string };
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body).results).toHaveLength(2);
+  });
+
+  it('api: serves the docs page and its Swagger UI files (copied beside the bundle) without a token', async () => {
+    const get = async (path: string) =>
+      (await invoke('api', {
+        ...httpEvent,
+        rawPath: path,
+        rawQueryString: '',
+        headers: { host: 'api.example.com' },
+        requestContext: {
+          ...httpEvent.requestContext,
+          http: { ...httpEvent.requestContext.http, path },
+          authorizer: { lambda: { denied: 'Authentication credentials were not provided.' } },
+        },
+      })) as { statusCode: number; headers: Record<string, string>; body: string };
+    const script = await get('/api/docs/swagger-ui-bundle.js');
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(script.body.length).toBeGreaterThan(100_000);
+    const document = await get('/api/openapi.json');
+    expect(document.statusCode).toBe(200);
+    expect(JSON.parse(document.body).openapi).toBe('3.1.0');
   });
 
   it('run-step: records a step against the table', async () => {

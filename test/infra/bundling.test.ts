@@ -26,6 +26,19 @@ describe('Function bundling', () => {
       expect(statSync(bundle).size).toBeGreaterThan(1000);
       expect(existsSync(`${bundle}.map`)).toBe(false);
     }
+    const api = Object.values(functions).find(
+      (fn) => (fn.Properties as { Description?: string }).Description === 'Countersign: HTTP API',
+    );
+    const apiAsset = join(
+      assembly.directory,
+      ((api?.Metadata ?? {}) as Record<string, string>)['aws:asset:path'] ?? 'missing',
+    );
+    // The docs page's files sit beside the API bundle, not in it, and in no other function.
+    expect(existsSync(join(apiAsset, 'docs-assets', 'swagger-ui-bundle.js'))).toBe(true);
+    expect(existsSync(join(apiAsset, 'docs-assets', 'swagger-ui.css'))).toBe(true);
+    for (const asset of assets.filter((path) => join(assembly.directory, path ?? '') !== apiAsset)) {
+      expect(existsSync(join(assembly.directory, asset ?? '', 'docs-assets'))).toBe(false);
+    }
     rmSync(assembly.directory, { recursive: true, force: true });
   });
 });

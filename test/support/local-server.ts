@@ -5,7 +5,10 @@ import { type LocalCountersign, type LocalOptions, startLocalCountersign } from 
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 
-/** Jobs only the tests need: one that overruns a one-second limit, one that is switched off. */
+/**
+ * Jobs only the tests need: one that overruns a one-second limit, one that is switched off, and one
+ * named `run`, like the run endpoint's last segment.
+ */
 export const testCatalogue = new JobCatalogue([
   ...catalogue.list(),
   defineJob({
@@ -29,6 +32,11 @@ export const testCatalogue = new JobCatalogue([
     enabled: false,
     hasSensitiveVariables: false,
     run: () => null,
+  }),
+  defineJob({
+    path: 'local/testing/run',
+    hasSensitiveVariables: false,
+    run: () => 'ran',
   }),
 ]);
 

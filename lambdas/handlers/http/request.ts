@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ValidationError } from '../../core/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from '../../core/pagination';
-import { ENGLISH_MESSAGES } from '../../core/validation-messages';
 import { HttpError } from './http-errors';
 
 /** Bodies are small JSON documents; anything larger is refused before parsing. */
@@ -42,26 +41,6 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
-/** Parses a body (or query) with a zod schema, reporting problems keyed by field as Nautobot does. */
-export function parseWith<Schema extends z.ZodMiniType>(schema: Schema, input: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(input, ENGLISH_MESSAGES);
-  if (parsed.success) return parsed.data;
-  throw new ValidationError(zodFieldErrors(parsed.error));
-}
-
-export function zodFieldErrors(error: z.core.$ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[key] = [...(fields[key] ?? []), 'This field is not allowed.'];
-      continue;
-    }
-    const key = issue.path.length === 0 ? 'non_field_errors' : issue.path.map(String).join('.');
-    fields[key] = [...(fields[key] ?? []), issue.message];
-  }
-  return fields;
-}
-
 /**
  * A query parameter holding a whole number between 1 and `max`, with Nautobot's messages. Exported
  * for the routes' own counts.
@@ -84,29 +63,34 @@ export function wholeNumberParam(max: number) {
   );
 }
 
-const pageQuery = z.object({
+/** The paging parameters every list takes, spread into its query schema. */
+export const pageQuery = {
   limit: wholeNumberParam(MAX_PAGE_SIZE),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
-});
+};
 
-/**
- * Reads the query string strictly: every parameter must be one the endpoint knows, given once.
- * Returns the page request and the remaining (filter) parameters.
- */
-export function listQuery(
-  event: APIGatewayProxyEventV2,
-  filters: readonly string[],
-): { page: PageRequest; filters: Record<string, string> } {
-  const query = singleValuedQuery(event, ['limit', 'cursor', ...filters]);
-  const { limit, cursor } = parseWith(pageQuery, { limit: query.limit, cursor: query.cursor });
-  const rest: Record<string, string> = {};
-  for (const name of filters) {
-    const value = query[name];
-    if (value !== undefined) rest[name] = value;
-  }
-  return { page: { limit: limit ?? DEFAULT_PAGE_SIZE, cursor }, filters: rest };
+/** Reads `limit` and `cursor` from a list's validated query. */
+export function pageRequest(query: { limit?: number | undefined; cursor?: string | undefined }): PageRequest {
+  return { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor };
 }
 
+/** A filter value, as given. */
+export const textParam = () => z.optional(z.string());
+
+/** `true|1|yes` or `false|0|no`, any case. */
+export function booleanParam() {
+  return z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^(true|1|yes|false|0|no)$/i, 'Must be true or false.')),
+      z.transform((value: string) => /^(true|1|yes)$/i.test(value)),
+    ),
+  );
+}
+
+/**
+ * Reads the query string strictly: every parameter must be one the route declares, given once, and
+ * of a bounded length. What remains is validated against the route's schema.
+ */
 export function singleValuedQuery(
   event: APIGatewayProxyEventV2,
   allowed: readonly string[],
@@ -127,11 +111,4 @@ export function singleValuedQuery(
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   return result;
-}
-
-export function parseBooleanParam(name: string, value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (/^(true|1|yes)$/i.test(value)) return true;
-  if (/^(false|0|no)$/i.test(value)) return false;
-  throw new ValidationError({ [name]: ['Must be true or false.'] });
 }

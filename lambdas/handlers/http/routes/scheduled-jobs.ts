@@ -1,0 +1,238 @@
+/** Scheduled jobs (and requests waiting for approval): `/api/extras/scheduled-jobs/`. */
+import * as z from 'zod/mini';
+import {
+  deleteScheduledJob,
+  getScheduledJob,
+  listScheduledJobs,
+  previewSchedule,
+  resolveDisplayTimeZone,
+  setScheduledJobEnabled,
+} from '../../../core/scheduled-job-management';
+import type { ScheduledJob } from '../../../core/scheduled-jobs';
+import { SCHEDULE_INTERVALS } from '../../../core/schedules';
+import { booleanParam, pageQuery, pageRequest, textParam, wholeNumberParam } from '../request';
+import { json, noContent } from '../responses';
+import { defineRoute, type Route } from '../router';
+import { type Links, serializeScheduledJob } from '../serializers';
+import { type ApiDeps, dateTime, examplePage, idParam, pageJson, pageOf } from './common';
+
+const TAG = 'scheduled-jobs';
+
+export const scheduledJobJson = z.object({
+  id: z.string(),
+  url: z.url(),
+  name: z.string(),
+  job: z.string(),
+  interval: z.enum(SCHEDULE_INTERVALS),
+  start_time: z.nullable(dateTime().check(z.describe('In the schedule time zone.'))),
+  time_zone: z.string(),
+  crontab: z.nullable(z.string()),
+  one_off: z.boolean(),
+  enabled: z.boolean(),
+  user: z.string(),
+  data: z.optional(
+    z
+      .record(z.string(), z.unknown())
+      .check(z.describe('The job input; absent for jobs with sensitive variables.')),
+  ),
+  total_run_count: z.int(),
+  last_run_at: z.nullable(dateTime()),
+  date_created: dateTime(),
+  approval_required: z.boolean(),
+  approved_by_user: z.nullable(z.string()),
+  approved_at: z.nullable(dateTime()),
+  schedule_expression: z.nullable(z.string().check(z.describe('The EventBridge Scheduler expression.'))),
+  next_run_times: z.array(dateTime()),
+  job_results_url: z.url(),
+});
+
+export const scheduledJobExample = {
+  id: '3b9d2f1e-8c7a-4e5b-a6d4-0f1e2d3c4b5a',
+  url: 'https://countersign.example.com/api/extras/scheduled-jobs/3b9d2f1e-8c7a-4e5b-a6d4-0f1e2d3c4b5a/',
+  name: 'Nightly sum',
+  job: 'local/example/AddNumbers',
+  interval: 'daily',
+  start_time: '2026-12-01T02:00:00.000+01:00',
+  time_zone: 'Europe/Paris',
+  crontab: null,
+  one_off: false,
+  enabled: true,
+  user: 'alice',
+  data: { numbers: [1, 2] },
+  total_run_count: 0,
+  last_run_at: null,
+  date_created: '2026-11-30T09:00:00.000Z',
+  approval_required: false,
+  approved_by_user: null,
+  approved_at: null,
+  schedule_expression: 'cron(0 2 * * ? *)',
+  next_run_times: ['2026-12-01T02:00:00.000+01:00', '2026-12-02T02:00:00.000+01:00'],
+  job_results_url:
+    'https://countersign.example.com/api/extras/job-results/?scheduled_job=3b9d2f1e-8c7a-4e5b-a6d4-0f1e2d3c4b5a',
+};
+
+/** Serializes a scheduled job as the caller sees it: without data for sensitive jobs, next runs in a zone. */
+export function scheduledJobSerializer(deps: Pick<ApiDeps, 'catalogue' | 'clock'>) {
+  return (job: ScheduledJob, links: Links, displayTimeZone?: string) =>
+    serializeScheduledJob(job, links, deps.clock.now(), {
+      sensitive: deps.catalogue.get(job.job)?.hasSensitiveVariables ?? true,
+      displayTimeZone,
+    });
+}
+
+const displayTimeZone = z.optional(
+  z.string().check(z.describe('An IANA time zone to show `next_run_times` in; the schedule zone if absent.')),
+);
+
+export function scheduledJobRoutes(deps: ApiDeps): Route[] {
+  const scheduledJobBody = scheduledJobSerializer(deps);
+  const byId = z.strictObject({ id: idParam() });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/extras/scheduled-jobs/',
+      operationId: 'extras_scheduled_jobs_list',
+      summary: 'List scheduled jobs; `?approval_required=true&approved=false` is the approval queue',
+      tag: TAG,
+      query: z.strictObject({
+        ...pageQuery,
+        job: textParam(),
+        user: textParam(),
+        enabled: booleanParam(),
+        approval_required: booleanParam(),
+        approved: booleanParam(),
+        display_time_zone: displayTimeZone,
+      }),
+      responses: {
+        200: {
+          description: 'A page of scheduled jobs.',
+          schema: pageOf(scheduledJobJson),
+          example: examplePage([scheduledJobExample]),
+        },
+      },
+      handle: async ({ principal, query, event, links }) => {
+        const zone = resolveDisplayTimeZone(query.display_time_zone);
+        const page = pageRequest(query);
+        const found = await listScheduledJobs(
+          deps,
+          principal,
+          {
+            job: query.job,
+            user: query.user,
+            enabled: query.enabled,
+            approvalRequired: query.approval_required,
+            approved: query.approved,
+          },
+          page,
+        );
+        return pageJson({ event, links }, found, (job) => scheduledJobBody(job, links, zone), {
+          ...query,
+          limit: page.limit,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/extras/scheduled-jobs/preview/',
+      operationId: 'extras_scheduled_jobs_preview_retrieve',
+      summary: 'Preview the next run times of a schedule before requesting it',
+      tag: TAG,
+      query: z.strictObject({
+        interval: textParam(),
+        start_time: textParam(),
+        crontab: textParam(),
+        time_zone: textParam(),
+        count: wholeNumberParam(50),
+        display_time_zone: displayTimeZone,
+      }),
+      responses: {
+        200: {
+          description: 'The next run times.',
+          schema: z.object({
+            next_run_times: z.array(dateTime()),
+            schedule_expression: z.nullable(z.string()),
+            time_zone: z.string(),
+          }),
+          example: {
+            next_run_times: ['2030-03-08T09:00:00.000-05:00', '2030-03-09T09:00:00.000-05:00'],
+            schedule_expression: 'cron(0 9 * * ? *)',
+            time_zone: 'America/New_York',
+          },
+        },
+      },
+      handle: async ({ query }) => {
+        const preview = previewSchedule(
+          {
+            interval: query.interval,
+            // An unencoded "+01:00" offset arrives as " 01:00": put the plus sign back.
+            start_time: query.start_time?.replace(/ (\d{2}:?\d{2})$/, '+$1'),
+            crontab: query.crontab,
+            time_zone: query.time_zone,
+          },
+          deps.clock.now(),
+          query.count ?? 5,
+          query.display_time_zone,
+        );
+        return json(200, {
+          next_run_times: preview.nextRunTimes,
+          schedule_expression: preview.expression ?? null,
+          time_zone: preview.timeZone,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/extras/scheduled-jobs/{id}/',
+      operationId: 'extras_scheduled_jobs_retrieve',
+      summary: 'Show one scheduled job',
+      tag: TAG,
+      params: byId,
+      query: z.strictObject({ display_time_zone: displayTimeZone }),
+      responses: {
+        200: { description: 'The scheduled job.', schema: scheduledJobJson, example: scheduledJobExample },
+      },
+      handle: async ({ principal, params, query, links }) => {
+        const found = await getScheduledJob(deps, principal, params.id);
+        return json(200, scheduledJobBody(found, links, resolveDisplayTimeZone(query.display_time_zone)));
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/extras/scheduled-jobs/{id}/',
+      operationId: 'extras_scheduled_jobs_partial_update',
+      summary: 'Pause (`enabled: false`) or resume a scheduled job',
+      tag: TAG,
+      params: byId,
+      body: z.strictObject({ enabled: z.boolean({ error: 'Must be true or false.' }) }),
+      responses: {
+        200: {
+          description: 'The scheduled job.',
+          schema: scheduledJobJson,
+          example: { ...scheduledJobExample, enabled: false, next_run_times: [] },
+        },
+      },
+      handle: async ({ principal, params, body, links }) =>
+        json(
+          200,
+          scheduledJobBody(await setScheduledJobEnabled(deps, principal, params.id, body.enabled), links),
+        ),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/extras/scheduled-jobs/{id}/',
+      operationId: 'extras_scheduled_jobs_destroy',
+      summary: 'Delete a scheduled job and its EventBridge schedule',
+      tag: TAG,
+      params: byId,
+      responses: { 204: { description: 'Deleted.' } },
+      handle: async ({ principal, params }) => {
+        await deleteScheduledJob(deps, principal, params.id, (error) =>
+          deps.logger.warn('Schedule not deleted; the guard will remove it when it fires', {
+            error: error as Error,
+          }),
+        );
+        return noContent();
+      },
+    }),
+  ];
+}
