@@ -82,7 +82,7 @@ export type RunInput =
 /** What a run workflow execution needs. */
 export type RunRequest = RunInput & {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly timeLimitSeconds: number;
 };
 

@@ -13,7 +13,7 @@ import { type Schedule, toSchedulerInput, validateScheduleRequest } from './sche
 
 export interface RequestJobRunDeps extends RunJobDeps {
   readonly scheduledJobs: ScheduledJobStore;
-  readonly schedules: ScheduleGateway;
+  readonly scheduler: ScheduleGateway;
 }
 
 export interface JobRunRequest {
@@ -106,7 +106,7 @@ async function createScheduledJob(
   const scheduledJob: ScheduledJob = {
     id: deps.ids.newId(),
     name: schedule.name ?? `${job.name} requested by ${principal.username} at ${now.toISOString()}`,
-    job: job.path,
+    jobPath: job.path,
     interval: schedule.interval,
     startTime: schedule.startTime?.toISOString(),
     timeZone: schedule.timeZone,
@@ -143,7 +143,7 @@ async function createScheduledJob(
  */
 async function handToScheduler(deps: RequestJobRunDeps, scheduledJob: ScheduledJob): Promise<void> {
   try {
-    await deps.schedules.put(scheduledJob);
+    await deps.scheduler.put(scheduledJob);
   } catch (cause) {
     await deps.scheduledJobs.delete(scheduledJob.id);
     throw new ServiceUnavailableError(

@@ -73,7 +73,7 @@ export async function startImmediateRun(
   const input = await runInput(deps, job, data, id);
   const result: JobResult = {
     id,
-    job: job.path,
+    jobPath: job.path,
     name: job.name,
     status: 'PENDING',
     user: principal.username,
@@ -88,7 +88,7 @@ export async function startImmediateRun(
     const execution = await deps.workflow.startRun({
       ...input,
       jobResultId: result.id,
-      job: job.path,
+      jobPath: job.path,
       timeLimitSeconds: job.timeLimitSeconds,
     });
     return { ...result, execution };

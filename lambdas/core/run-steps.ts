@@ -98,7 +98,7 @@ export interface ExecuteJobDeps {
 
 export type ExecuteJobRequest = RunInput & {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly user: string;
   readonly dryrun: boolean;
   readonly timeLimitSeconds: number;
@@ -110,9 +110,9 @@ export type ExecuteJobRequest = RunInput & {
  */
 export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobRequest): Promise<RunOutcome> {
   const logs = new LogBuffer(deps, request.jobResultId);
-  const job = deps.catalogue.get(request.job);
+  const job = deps.catalogue.get(request.jobPath);
   if (!job) {
-    const error = `Job "${request.job}" is not in this deployment's catalogue.`;
+    const error = `Job "${request.jobPath}" is not in this deployment's catalogue.`;
     logs.add('error', error);
     await logs.close();
     return { status: 'FAILURE', error };

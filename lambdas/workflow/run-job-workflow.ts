@@ -243,7 +243,7 @@ export type RunJobWorkflowDefinition = ReturnType<typeof buildRunJobWorkflow>;
 export function toWorkflowInput(request: RunRequest): RunWorkflowInput {
   return {
     job_result_id: request.jobResultId,
-    job: request.job,
+    job: request.jobPath,
     data: request.sealedData === undefined ? request.data : {},
     sealed_data: request.sealedData ?? null,
     time_limit_seconds: request.timeLimitSeconds,

@@ -52,7 +52,7 @@ export class InMemoryJobResultStore implements JobResultStore {
     const matching = [...this.items.values()]
       .filter(
         (r) =>
-          (filter.job === undefined || r.job === filter.job) &&
+          (filter.jobPath === undefined || r.jobPath === filter.jobPath) &&
           (filter.status === undefined || r.status === filter.status) &&
           (filter.scheduledJob === undefined || r.scheduledJob === filter.scheduledJob),
       )

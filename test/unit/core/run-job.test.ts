@@ -96,13 +96,13 @@ describe('Function: startImmediateRun', () => {
     expect(result).toMatchObject({
       status: 'PENDING',
       user: 'bob',
-      job: 'local/example/AddNumbers',
+      jobPath: 'local/example/AddNumbers',
       execution: `execution:${result.id}`,
     });
     expect(d.workflow.started).toEqual([
       {
         jobResultId: result.id,
-        job: 'local/example/AddNumbers',
+        jobPath: 'local/example/AddNumbers',
         data: { numbers: [1], round: false },
         timeLimitSeconds: 60,
       },
@@ -137,7 +137,7 @@ describe('Function: startImmediateRun', () => {
     const [started] = d.workflow.started;
     expect(started).toEqual({
       jobResultId: result.id,
-      job: 'local/example/GreetWithSecret',
+      jobPath: 'local/example/GreetWithSecret',
       sealedData: expect.any(String),
       timeLimitSeconds: 60,
     });
