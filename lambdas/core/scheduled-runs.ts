@@ -20,7 +20,7 @@ export interface ScheduledRunDeps {
   readonly clock: Clock;
 }
 
-export interface ScheduledRunRequest {
+export interface ClaimedRun {
   readonly jobResultId: string;
   readonly jobPath: string;
   readonly data: Record<string, unknown>;
@@ -28,7 +28,7 @@ export interface ScheduledRunRequest {
 }
 
 export type ClaimDecision =
-  | { readonly run: true; readonly request: ScheduledRunRequest }
+  | { readonly run: true; readonly request: ClaimedRun }
   | {
       readonly run: false;
       readonly reason: 'missing' | 'duplicate' | 'not-runnable' | 'stale' | 'job-unavailable';

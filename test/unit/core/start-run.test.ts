@@ -7,7 +7,7 @@ import {
 } from '../../../lambdas/core/errors';
 import { JobCatalogue } from '../../../lambdas/core/jobs';
 import type { Principal } from '../../../lambdas/core/permissions';
-import { authorizeRun, startImmediateRun, validateJobData } from '../../../lambdas/core/run-job';
+import { authorizeRun, startImmediateRun, validateJobData } from '../../../lambdas/core/start-run';
 import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
 import { coreDeps } from '../../support/core-deps';
