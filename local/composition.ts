@@ -99,7 +99,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     },
     onError: (error) => startupLogger.error('Local scheduler error', { error: error as Error }),
   });
-  const schedules = new EventBridgeScheduleGateway({
+  const scheduleGateway = new EventBridgeScheduleGateway({
     client: scheduler,
     groupName: LOCAL_SCHEDULER.groupName,
     targetArn: LOCAL_STATE_MACHINE_ARN,
@@ -113,7 +113,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     catalogue,
     functions: {
       [LOCAL_FUNCTIONS.runStep]: createRunStepHandler(
-        { catalogue, results, scheduledJobs, schedules, clock },
+        { catalogue, results, scheduledJobs, scheduler: scheduleGateway, clock },
         logger(LOCAL_FUNCTIONS.runStep),
       ) as LocalLambda,
       [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(
@@ -142,7 +142,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   // Passes run one after another; `close` waits for the one under way.
   const reconcileLogger = logger('countersign-reconcile');
   const reconcileHandler = createReconcileHandler(
-    { scheduledJobs, schedules, results, clock },
+    { scheduledJobs, scheduler: scheduleGateway, results, clock },
     reconcileLogger,
   );
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -168,7 +168,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         users,
         tokens,
         scheduledJobs,
-        schedules,
+        scheduler: scheduleGateway,
         workflow,
         inputSealer,
         clock,

@@ -67,7 +67,7 @@ export function apiDependencies(logger: Logger) {
       stateMachineArn: config.STATE_MACHINE_ARN,
     }),
     inputSealer: inputSealer(),
-    schedules: scheduleGateway(),
+    scheduler: scheduleGateway(),
     clock: systemClock,
     ids: uuidGenerator,
     logger,
@@ -88,7 +88,7 @@ export function runStepDependencies() {
     catalogue,
     results: new DynamoDbJobResultStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
-    schedules: new EventBridgeScheduleRemover({
+    scheduler: new EventBridgeScheduleRemover({
       client: new SchedulerClient({}),
       groupName: SCHEDULE_GROUP_NAME,
     }),
@@ -101,7 +101,7 @@ export function reconcileDependencies() {
   return {
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     results: new DynamoDbJobResultStore(store),
-    schedules: scheduleGateway(),
+    scheduler: scheduleGateway(),
     clock: systemClock,
   };
 }

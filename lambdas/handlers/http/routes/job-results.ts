@@ -92,7 +92,7 @@ export function jobResultRoutes(deps: ApiDeps): Route[] {
         const found = await listJobResults(
           deps.results,
           principal,
-          { job: query.job, status: query.status, scheduledJob: query.scheduled_job },
+          { jobPath: query.job, status: query.status, scheduledJob: query.scheduled_job },
           page,
         );
         const { cursor: _, ...kept } = query;

@@ -75,7 +75,7 @@ export const scheduledJobExample = {
 export function scheduledJobSerializer(deps: Pick<ApiDeps, 'catalogue' | 'clock'>) {
   return (job: ScheduledJob, links: Links, displayTimeZone?: string) =>
     serializeScheduledJob(job, links, deps.clock.now(), {
-      sensitive: deps.catalogue.get(job.job)?.hasSensitiveVariables ?? true,
+      sensitive: deps.catalogue.get(job.jobPath)?.hasSensitiveVariables ?? true,
       displayTimeZone,
     });
 }
@@ -117,7 +117,7 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
           deps,
           principal,
           {
-            job: query.job,
+            jobPath: query.job,
             user: query.user,
             enabled: query.enabled,
             approvalRequired: query.approval_required,
