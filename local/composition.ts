@@ -174,6 +174,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         clock,
         ids: uuidGenerator,
         logger: apiLogger,
+        runtimeMode: 'local',
         // Straight from the package; deployed, a copy beside the bundle (lib/bundling.ts).
         docsAssets: docsAssetsFrom(
           dirname(createRequire(import.meta.url).resolve(`${DOCS_ASSETS_PACKAGE}/package.json`)),

@@ -1,8 +1,10 @@
 import { isRecordId } from './clock';
 import { NotFoundError, PermissionDeniedError } from './errors';
+import { listJobs } from './job-catalogue-queries';
 import type { JobResult, JobResultFilter } from './job-results';
+import type { JobCatalogue } from './jobs';
 import type { Page, PageRequest } from './pagination';
-import { hasAnyPermission, hasPermission, type Principal } from './permissions';
+import { hasAnyPermission, hasPermission, hasPermissionOnEveryJob, type Principal } from './permissions';
 import type { JobResultStore } from './ports';
 
 const NO_VIEW = 'You do not have permission to perform this action.';
@@ -24,6 +26,27 @@ export async function listJobResults(
     ...found,
     items: found.items.filter((result) => hasPermission(principal, 'view', result.jobPath)),
   };
+}
+
+/**
+ * How many results the caller would list with this filter. Callers limited by a glob are counted
+ * job by job over the catalogue's jobs they may view, since the store cannot evaluate globs.
+ */
+export async function countJobResults(
+  deps: { readonly results: JobResultStore; readonly catalogue: JobCatalogue },
+  principal: Principal,
+  filter: JobResultFilter,
+): Promise<number> {
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
+  if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return 0;
+  if (filter.jobPath !== undefined || hasPermissionOnEveryJob(principal, 'view')) {
+    return deps.results.count(filter);
+  }
+  const visible = listJobs(deps.catalogue, principal);
+  const counts = await Promise.all(
+    visible.map((job) => deps.results.count({ ...filter, jobPath: job.path })),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 export async function getJobResult(

@@ -36,6 +36,15 @@ export function hasPermission(principal: Principal, action: Action, jobPath: str
   });
 }
 
+/** True when the principal holds the action on every job, present and future (no narrowing glob). */
+export function hasPermissionOnEveryJob(principal: Principal, action: Action): boolean {
+  if (principal.isSuperuser) return true;
+  return principal.permissions.some((permission) => {
+    const match = PERMISSION.exec(permission);
+    return match?.[1] === action && (match[2] ?? '*') === '*';
+  });
+}
+
 /** True when the principal holds the action on at least one job (used for 403 vs empty-list answers). */
 export function hasAnyPermission(principal: Principal, action: Action): boolean {
   return principal.isSuperuser || principal.permissions.some((p) => PERMISSION.exec(p)?.[1] === action);

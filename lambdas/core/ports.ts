@@ -21,6 +21,13 @@ export interface JobResultStore {
   create(result: JobResult): Promise<void>;
   get(id: string): Promise<JobResult | undefined>;
   list(filter: JobResultFilter, page: PageRequest): Promise<Page<JobResult>>;
+  /** How many results the list with this filter holds (kept as counters: no read of the list). */
+  count(filter: JobResultFilter): Promise<number>;
+  /**
+   * Corrects counts that drifted (a process that stopped between a write and its count); returns
+   * how many were corrected.
+   */
+  repairCounts(): Promise<number>;
   /**
    * PENDING → STARTED for the given execution. Repeating it for the same execution is a no-op;
    * anything else throws StaleStateError.
@@ -55,6 +62,7 @@ export interface UserStore {
   create(user: User): Promise<void>;
   get(username: string): Promise<User | undefined>;
   list(page: PageRequest): Promise<Page<User>>;
+  count(): Promise<number>;
 }
 
 export interface TokenStore {
@@ -69,6 +77,7 @@ export interface TokenStore {
   delete(keyHash: string): Promise<boolean>;
   /** All tokens, or one user's, newest first. */
   list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>>;
+  count(filter: { readonly user?: string | undefined }): Promise<number>;
 }
 
 /**
@@ -112,6 +121,7 @@ export interface ScheduledJobStore {
   create(job: ScheduledJob): Promise<void>;
   get(id: string): Promise<ScheduledJob | undefined>;
   list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>>;
+  count(filter: ScheduledJobFilter): Promise<number>;
   /** Sets `enabled`; throws NotFoundError if the scheduled job does not exist. */
   setEnabled(id: string, enabled: boolean): Promise<ScheduledJob>;
   /** Removes the scheduled job and frees its name; undefined if it was already gone. */

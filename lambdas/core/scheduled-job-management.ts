@@ -1,8 +1,10 @@
 /** Reading, pausing, resuming and deleting scheduled jobs. */
 import { isRecordId } from './clock';
 import { NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
+import { listJobs } from './job-catalogue-queries';
+import type { JobCatalogue } from './jobs';
 import type { Page, PageRequest } from './pagination';
-import { hasAnyPermission, hasPermission, type Principal } from './permissions';
+import { hasAnyPermission, hasPermission, hasPermissionOnEveryJob, type Principal } from './permissions';
 import type { Clock, ScheduledJobStore, ScheduleGateway } from './ports';
 import {
   awaitsApproval,
@@ -40,6 +42,24 @@ export async function listScheduledJobs(
   if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return { items: [] };
   const found = await deps.scheduledJobs.list(filter, page);
   return { ...found, items: found.items.filter((job) => hasPermission(principal, 'view', job.jobPath)) };
+}
+
+/** How many scheduled jobs the caller would list with this filter (glob-limited callers job by job). */
+export async function countScheduledJobs(
+  deps: Pick<ScheduledJobDeps, 'scheduledJobs'> & { readonly catalogue: JobCatalogue },
+  principal: Principal,
+  filter: ScheduledJobFilter,
+): Promise<number> {
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
+  if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return 0;
+  if (filter.jobPath !== undefined || hasPermissionOnEveryJob(principal, 'view')) {
+    return deps.scheduledJobs.count(filter);
+  }
+  const visible = listJobs(deps.catalogue, principal);
+  const counts = await Promise.all(
+    visible.map((job) => deps.scheduledJobs.count({ ...filter, jobPath: job.path })),
+  );
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 export async function getScheduledJob(

@@ -74,6 +74,11 @@ export async function listUsers(deps: UserAdministrationDeps, principal: Princip
   return deps.users.list(page);
 }
 
+export async function countUsers(deps: UserAdministrationDeps, principal: Principal): Promise<number> {
+  requireSuperuser(principal);
+  return deps.users.count();
+}
+
 export async function getUser(deps: UserAdministrationDeps, principal: Principal, username: string) {
   if (!principal.isSuperuser && principal.username !== username) throw new PermissionDeniedError(ADMINS_ONLY);
   const user = USERNAME.test(username) ? await deps.users.get(username) : undefined;
@@ -126,6 +131,16 @@ export async function listTokens(
   if (principal.isSuperuser) return deps.tokens.list(filter, page);
   if (filter.user !== undefined && filter.user !== principal.username) return { items: [] };
   return deps.tokens.list({ user: principal.username }, page);
+}
+
+export async function countTokens(
+  deps: UserAdministrationDeps,
+  principal: Principal,
+  filter: { readonly user?: string | undefined },
+): Promise<number> {
+  if (principal.isSuperuser) return deps.tokens.count(filter);
+  if (filter.user !== undefined && filter.user !== principal.username) return 0;
+  return deps.tokens.count({ user: principal.username });
 }
 
 const TOKEN_NOT_FOUND = 'No Token matches the given query.';

@@ -71,6 +71,7 @@ export function apiDependencies(logger: Logger) {
     clock: systemClock,
     ids: uuidGenerator,
     logger,
+    runtimeMode: 'deployed' as const,
     // Copied beside the bundle (lib/bundling.ts); this module is bundled into the function's index.mjs.
     docsAssets: docsAssetsFrom(fileURLToPath(new URL(`./${DOCS_ASSETS_DIRECTORY}/`, import.meta.url))),
   };

@@ -89,6 +89,7 @@ describe('GET /api/openapi.json', () => {
     const list = document.paths['/api/extras/job-results/'].get;
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual([
       'limit',
+      'offset',
       'cursor',
       'job',
       'status',

@@ -69,6 +69,10 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
     return found && structuredClone(found);
   }
 
+  async count(filter: ScheduledJobFilter): Promise<number> {
+    return (await this.list(filter, { limit: Number.MAX_SAFE_INTEGER })).items.length;
+  }
+
   async list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>> {
     const states = approvalStates(filter);
     const matching = [...this.items.values()].filter(

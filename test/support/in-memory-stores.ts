@@ -60,6 +60,15 @@ export class InMemoryJobResultStore implements JobResultStore {
     return pageOf(matching, page);
   }
 
+  async count(filter: JobResultFilter): Promise<number> {
+    return (await this.list(filter, { limit: Number.MAX_SAFE_INTEGER })).items.length;
+  }
+
+  /** Counts are computed, so they never drift. */
+  async repairCounts(): Promise<number> {
+    return 0;
+  }
+
   async markStarted(id: string, execution: string, at: string): Promise<JobResult> {
     const found = this.items.get(id);
     if (!found) throw new NotFoundError(`No job result ${id}.`);
@@ -121,6 +130,10 @@ export class InMemoryUserStore implements UserStore {
     return this.items.get(username);
   }
 
+  async count(): Promise<number> {
+    return this.items.size;
+  }
+
   async list(page: PageRequest): Promise<Page<User>> {
     return pageOf(
       [...this.items.values()].sort((a, b) => a.username.localeCompare(b.username)),
@@ -147,6 +160,10 @@ export class InMemoryTokenStore implements TokenStore {
 
   async delete(keyHash: string): Promise<boolean> {
     return this.items.delete(keyHash);
+  }
+
+  async count(filter: { readonly user?: string | undefined }): Promise<number> {
+    return (await this.list(filter, { limit: Number.MAX_SAFE_INTEGER })).items.length;
   }
 
   async list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>> {

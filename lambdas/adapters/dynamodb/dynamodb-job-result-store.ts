@@ -18,7 +18,20 @@ import {
   normaliseLogLine,
   totalLogBytes,
 } from './job-result-logs';
-import { jobResultKey, jobResultListPlan, jobResultStatusKeys, unfinishedJobResultQueries } from './keys';
+import {
+  jobResultCountedQueries,
+  jobResultKey,
+  jobResultListPlan,
+  jobResultStatusKeys,
+  unfinishedJobResultQueries,
+} from './keys';
+import {
+  adjustCounters,
+  countByReading,
+  counterMoves,
+  countFromCounter,
+  repairCounters,
+} from './list-counts';
 import { jobResultFromItem, jobResultToItem, toJsonText } from './mappers';
 import { type QueryFilter, queryMergedPage, queryPage } from './query-page';
 
@@ -94,6 +107,36 @@ export class DynamoDbJobResultStore implements JobResultStore {
         throw new ConflictError(`A job result with id "${result.id}" already exists.`);
       throw error;
     }
+    await adjustCounters(this.table(), counterMoves([], jobResultCountedQueries(result)));
+  }
+
+  /**
+   * A counter when the filter is one index partition; with a residual filter (?scheduled_job= with
+   * ?job= or ?status=: one scheduled job's runs, few), by reading that partition's keys.
+   */
+  async count(filter: JobResultFilter): Promise<number> {
+    const plan = jobResultListPlan(filter);
+    if (plan === undefined) return 0;
+    const residual = residualFilter(plan.residual);
+    return residual === undefined
+      ? countFromCounter(this.table(), plan.query)
+      : countByReading(this.table(), plan.query, residual);
+  }
+
+  repairCounts(): Promise<number> {
+    return repairCounters(this.table());
+  }
+
+  private table() {
+    return { client: this.client, tableName: this.tableName };
+  }
+
+  /** Moves a result's counts from its old status to its new one, after a write that changed it. */
+  private async countTransition(from: JobResultStatus, to: JobResult): Promise<void> {
+    await adjustCounters(
+      this.table(),
+      counterMoves(jobResultCountedQueries({ ...to, status: from }), jobResultCountedQueries(to)),
+    );
   }
 
   async get(id: string): Promise<JobResult | undefined> {
@@ -134,39 +177,42 @@ export class DynamoDbJobResultStore implements JobResultStore {
   }
 
   async markStarted(id: string, execution: string, at: string): Promise<JobResult> {
-    // Repeating the start for the same execution passes the condition and changes nothing:
-    // date_started keeps its first value.
-    return this.transition(id, `start it for execution "${execution}"`, {
-      UpdateExpression:
-        'SET #status = :started, #execution = :execution, #dateStarted = if_not_exists(#dateStarted, :at), ' +
-        '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-      ConditionExpression:
-        'attribute_exists(pk) AND (#status = :pending OR (#status = :started AND #execution = :execution))',
-      ExpressionAttributeNames: names('#status', '#execution', '#dateStarted', '#gsi3pk', '#gsi4pk'),
-      ExpressionAttributeValues: {
-        ':pending': 'PENDING',
-        ':started': 'STARTED',
-        ':execution': execution,
-        ':at': at,
-        ...statusKeyValues('STARTED'),
-      },
-    });
+    // Repeating the start for the same execution changes nothing (date_started keeps its first value).
+    return this.transition(
+      id,
+      `start it for execution "${execution}"`,
+      [
+        {
+          from: 'PENDING',
+          UpdateExpression:
+            'SET #status = :started, #execution = :execution, #dateStarted = :at, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
+          ExpressionAttributeNames: names('#status', '#execution', '#dateStarted', '#gsi3pk', '#gsi4pk'),
+          ExpressionAttributeValues: {
+            ':pending': 'PENDING',
+            ':started': 'STARTED',
+            ':execution': execution,
+            ':at': at,
+            ...statusKeyValues('STARTED'),
+          },
+        },
+      ],
+      (current) => current.status === 'STARTED' && current.execution === execution,
+    );
   }
 
   async finish(id: string, outcome: RunOutcome, at: string): Promise<JobResult> {
-    // Repeating the same outcome passes the condition and changes nothing: every value is set with
-    // if_not_exists, and an outcome without output or error records that as NULL so a repeat that
-    // brings one cannot add it.
-    return this.transition(id, `finish it as ${outcome.status}`, {
+    // From STARTED (the usual way) or PENDING (a run that never started). Repeating the same outcome
+    // changes nothing; an outcome without output or error records that as NULL.
+    const update = (from: 'PENDING' | 'STARTED') => ({
+      from,
       UpdateExpression:
-        'SET #status = :status, #dateDone = if_not_exists(#dateDone, :at), ' +
-        '#output = if_not_exists(#output, :output), #error = if_not_exists(#error, :error), ' +
+        'SET #status = :status, #dateDone = :at, #output = :output, #error = :error, ' +
         '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-      ConditionExpression: 'attribute_exists(pk) AND #status IN (:pending, :started, :status)',
+      ConditionExpression: 'attribute_exists(pk) AND #status = :from',
       ExpressionAttributeNames: names('#status', '#dateDone', '#output', '#error', '#gsi3pk', '#gsi4pk'),
       ExpressionAttributeValues: {
-        ':pending': 'PENDING',
-        ':started': 'STARTED',
+        ':from': from,
         ':status': outcome.status,
         ':at': at,
         ':output': toJsonText(outcome.output) ?? null,
@@ -174,12 +220,18 @@ export class DynamoDbJobResultStore implements JobResultStore {
         ...statusKeyValues(outcome.status),
       },
     });
+    return this.transition(
+      id,
+      `finish it as ${outcome.status}`,
+      [update('STARTED'), update('PENDING')],
+      (current) => current.status === outcome.status,
+    );
   }
 
   async abandon(id: string, error: string, at: string): Promise<boolean> {
     // One write, no read: a failed condition (moved on, or missing) is simply `false`.
     try {
-      await this.client.send(
+      const { Attributes: attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobResultKey(id),
@@ -194,8 +246,10 @@ export class DynamoDbJobResultStore implements JobResultStore {
             ':error': error,
             ...statusKeyValues('FAILURE'),
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      if (attributes !== undefined) await this.countTransition('PENDING', jobResultFromItem(attributes));
       return true;
     } catch (caught) {
       if (isConditionalCheckFailed(caught)) return false;
@@ -299,29 +353,41 @@ export class DynamoDbJobResultStore implements JobResultStore {
     );
   }
 
-  /** A conditional UpdateItem returning the new result; a failed condition is explained by one read. */
+  /**
+   * A status change: each attempt is a conditional UpdateItem from one status; the first that holds
+   * changed the result, and moves its counts. When none holds, one read tells a repeat of the same
+   * change (answered with the result as it is) from a conflict.
+   */
   private async transition(
     id: string,
     attempted: string,
-    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+    attempts: readonly (Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'> & {
+      readonly from: JobResultStatus;
+    })[],
+    isRepeat: (current: JobResult) => boolean,
   ): Promise<JobResult> {
-    try {
-      const { Attributes: attributes } = await this.client.send(
-        new UpdateCommand({
-          ...update,
-          TableName: this.tableName,
-          Key: jobResultKey(id),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (attributes === undefined)
-        throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
-      return jobResultFromItem(attributes);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
+    for (const { from, ...update } of attempts) {
+      try {
+        const { Attributes: attributes } = await this.client.send(
+          new UpdateCommand({
+            ...update,
+            TableName: this.tableName,
+            Key: jobResultKey(id),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        if (attributes === undefined)
+          throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
+        const changed = jobResultFromItem(attributes);
+        await this.countTransition(from, changed);
+        return changed;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
     }
     const current = await this.get(id);
     if (current === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
+    if (isRepeat(current)) return current;
     const execution = current.execution === undefined ? '' : ` (execution "${current.execution}")`;
     throw new StaleStateError(`Job result "${id}" is ${current.status}${execution}; cannot ${attempted}.`);
   }

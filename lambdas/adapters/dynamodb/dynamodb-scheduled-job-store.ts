@@ -12,6 +12,7 @@
  * a create that is between its two writes from having its reservation taken; it is far longer than an
  * API request can live (API Gateway gives up after 30 s), so that create has finished or died by then.
  */
+
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -32,6 +33,7 @@ import {
   scheduledJobListPlan,
   scheduledJobNameKey,
 } from './keys';
+import { countByReading } from './list-counts';
 import {
   occurrenceClaimToItem,
   type ScheduledJobNameReservation,
@@ -161,6 +163,21 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     return others.length === 0
       ? queryPage({ ...common, query })
       : queryMergedPage({ ...common, queries: plan.queries });
+  }
+
+  /**
+   * By reading the keys of the partitions the list is served from: scheduled jobs are requests made
+   * by people, few next to their runs.
+   */
+  async count(filter: ScheduledJobFilter): Promise<number> {
+    const plan = scheduledJobListPlan(filter);
+    if (plan === undefined) return 0;
+    const table = { client: this.client, tableName: this.tableName };
+    const filterExpression = residualFilter(plan.residual);
+    const counts = await Promise.all(
+      plan.queries.map((query) => countByReading(table, query, filterExpression)),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<ScheduledJob> {

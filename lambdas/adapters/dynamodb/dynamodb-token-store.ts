@@ -11,6 +11,7 @@ import type { TokenStore } from '../../core/ports';
 import type { Token } from '../../core/users';
 import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
 import { indexAttributes, tokenByIdQuery, tokenKey, tokenListQuery } from './keys';
+import { countByReading } from './list-counts';
 import { tokenFromItem, tokenToItem } from './mappers';
 import { queryPage } from './query-page';
 
@@ -93,5 +94,10 @@ export class DynamoDbTokenStore implements TokenStore {
       page,
       toDomain: tokenFromItem,
     });
+  }
+
+  /** By reading the tokens' keys: tokens are few. */
+  count(filter: { readonly user?: string | undefined }): Promise<number> {
+    return countByReading({ client: this.client, tableName: this.tableName }, tokenListQuery(filter));
   }
 }

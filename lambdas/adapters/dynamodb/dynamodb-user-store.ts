@@ -5,6 +5,7 @@ import type { UserStore } from '../../core/ports';
 import type { User } from '../../core/users';
 import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
 import { userKey, userListQuery } from './keys';
+import { countByReading } from './list-counts';
 import { userFromItem, userToItem } from './mappers';
 import { queryPage } from './query-page';
 
@@ -50,5 +51,10 @@ export class DynamoDbUserStore implements UserStore {
       page,
       toDomain: userFromItem,
     });
+  }
+
+  /** By reading the users' keys: users are few. */
+  count(): Promise<number> {
+    return countByReading({ client: this.client, tableName: this.tableName }, userListQuery());
   }
 }

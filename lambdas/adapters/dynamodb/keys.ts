@@ -227,6 +227,27 @@ export function jobResultListQuery(filter: Omit<JobResultFilter, 'scheduledJob'>
   return { index: 'gsi1', partition: 'RESULTS' };
 }
 
+/**
+ * Every list a job result is counted in (see list-counts.ts): exactly the queries jobResultListPlan
+ * answers without a residual filter, so each such list's count is one counter.
+ */
+export function jobResultCountedQueries(result: {
+  jobPath: string;
+  status: JobResultStatus;
+  scheduledJob?: string | undefined;
+}): IndexQuery[] {
+  const { jobPath, status, scheduledJob } = result;
+  const queries = [
+    jobResultListQuery({}),
+    jobResultListQuery({ jobPath }),
+    jobResultListQuery({ status }),
+    jobResultListQuery({ jobPath, status }),
+  ].filter((query): query is IndexQuery => query !== undefined);
+  if (scheduledJob !== undefined)
+    queries.push({ index: 'gsi5', partition: jobResultScheduledPartition(scheduledJob) });
+  return queries;
+}
+
 /** The partitions whose union is "not finished yet", all on one index and ordered by creation. */
 export function unfinishedJobResultQueries(): readonly IndexQuery[] {
   return [

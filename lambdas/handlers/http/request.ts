@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ValidationError } from '../../core/errors';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from '../../core/pagination';
+import { DEFAULT_PAGE_SIZE, type ListRequest, MAX_OFFSET, MAX_PAGE_SIZE } from '../../core/pagination';
 import { HttpError } from './http-errors';
 
 /** Bodies are small JSON documents; anything larger is refused before parsing. */
@@ -63,15 +63,39 @@ export function wholeNumberParam(max: number) {
   );
 }
 
-/** The paging parameters every list takes, spread into its query schema. */
+const wholeNumber = (description: string) =>
+  z.pipe(
+    z.string().check(z.regex(/^\d{1,9}$/, 'A whole number is required.'), z.describe(description)),
+    z.transform((value: string) => Number(value)),
+  );
+
+/**
+ * The paging parameters every list takes, spread into its query schema: Nautobot's `limit` and
+ * `offset` (LimitOffsetPagination: `limit=0` is the server's page size, a larger limit is cut to it)
+ * and the `cursor` its links carry.
+ */
 export const pageQuery = {
-  limit: wholeNumberParam(MAX_PAGE_SIZE),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  limit: z.optional(
+    z.pipe(
+      wholeNumber(
+        `Items per page: ${DEFAULT_PAGE_SIZE} if absent, at most ${MAX_PAGE_SIZE}; 0 means ${MAX_PAGE_SIZE}.`,
+      ),
+      z.transform((limit: number) => (limit === 0 ? MAX_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE))),
+    ),
+  ),
+  offset: z.optional(
+    wholeNumber(`Items to skip, up to ${MAX_OFFSET}; the \`next\` links go further, with a cursor.`),
+  ),
+  cursor: z.optional(
+    z
+      .string()
+      .check(z.minLength(1), z.maxLength(4096), z.describe('Where a `next` or `previous` link continues.')),
+  ),
 };
 
-/** Reads `limit` and `cursor` from a list's validated query. */
-export function pageRequest(query: { limit?: number | undefined; cursor?: string | undefined }): PageRequest {
-  return { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor };
+/** The page a list's validated query asks for. */
+export function listRequest(query: { limit?: number; offset?: number; cursor?: string }): ListRequest {
+  return { limit: query.limit ?? DEFAULT_PAGE_SIZE, offset: query.offset, cursor: query.cursor };
 }
 
 /** A filter value, as given. */

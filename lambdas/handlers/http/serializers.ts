@@ -2,7 +2,6 @@
 import * as z from 'zod/mini';
 import type { JobResult } from '../../core/job-results';
 import type { JobDefinition } from '../../core/jobs';
-import type { Page } from '../../core/pagination';
 import { upcomingRuns } from '../../core/scheduled-job-management';
 import type { ScheduledJob } from '../../core/scheduled-jobs';
 import { formatInZone } from '../../core/schedules';
@@ -99,31 +98,6 @@ export function serializeToken(token: Token, links: Links, key?: string) {
     description: token.description,
     display: `****${token.keyHint}`,
     ...(key === undefined ? {} : { key }),
-  };
-}
-
-/** `{count, next, previous, results}`; count is null because it cannot be known without reading everything. */
-export function serializePage<T, R>(
-  page: Page<T>,
-  serialize: (item: T) => R,
-  links: Links,
-  path: string,
-  query: Record<string, string | number | undefined>,
-) {
-  const link = (cursor: string | undefined) => {
-    if (cursor === undefined) return null;
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) {
-      if (value !== undefined && name !== 'cursor') params.set(name, String(value));
-    }
-    params.set('cursor', cursor);
-    return `${links.baseUrl}${path}?${params.toString()}`;
-  };
-  return {
-    count: null,
-    next: link(page.next),
-    previous: link(page.previous),
-    results: page.items.map(serialize),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { DocsAssets } from '../docs-assets';
 import { type Route, sortRoutes } from '../router';
 import { apiDocsRoutes } from './api-docs';
+import { apiRootRoutes } from './api-root';
 import type { ApiDeps } from './common';
 import { jobResultRoutes } from './job-results';
 import { jobRoutes } from './jobs';
@@ -14,6 +15,7 @@ export type { ApiDeps } from './common';
 export function apiRoutes(deps: ApiDeps & { readonly docsAssets: DocsAssets }): Route[] {
   const routes: Route[] = [];
   routes.push(
+    ...apiRootRoutes(deps),
     ...jobRoutes(deps),
     ...jobResultRoutes(deps),
     ...scheduledJobRoutes(deps),

@@ -1,12 +1,12 @@
 /** Runs and their outcome: `/api/extras/job-results/`. */
 import * as z from 'zod/mini';
-import { getJobResult, listJobResults } from '../../../core/job-result-queries';
+import { countJobResults, getJobResult, listJobResults } from '../../../core/job-result-queries';
 import { JOB_RESULT_STATUSES } from '../../../core/job-results';
-import { pageQuery, pageRequest, textParam } from '../request';
+import { listRequest, pageQuery, textParam } from '../request';
 import { json } from '../responses';
 import { defineRoute, type Route } from '../router';
 import { serializeJobResult, serializeLogs } from '../serializers';
-import { type ApiDeps, dateTime, examplePage, idParam, pageJson, pageOf } from './common';
+import { type ApiDeps, dateTime, examplePage, idParam, listJson, pageOf } from './common';
 
 const TAG = 'job-results';
 
@@ -88,18 +88,17 @@ export function jobResultRoutes(deps: ApiDeps): Route[] {
         },
       },
       handle: async ({ principal, query, event, links }) => {
-        const page = pageRequest(query);
-        const found = await listJobResults(
-          deps.results,
-          principal,
-          { jobPath: query.job, status: query.status, scheduledJob: query.scheduled_job },
-          page,
+        const filter = { jobPath: query.job, status: query.status, scheduledJob: query.scheduled_job };
+        return listJson(
+          { event, links },
+          {
+            request: listRequest(query),
+            list: (page) => listJobResults(deps.results, principal, filter, page),
+            count: () => countJobResults(deps, principal, filter),
+            serialize: (result) => serializeJobResult(result, links),
+            filters: { job: query.job, status: query.status, scheduled_job: query.scheduled_job },
+          },
         );
-        const { cursor: _, ...kept } = query;
-        return pageJson({ event, links }, found, (r) => serializeJobResult(r, links), {
-          ...kept,
-          limit: page.limit,
-        });
       },
     }),
     defineRoute({

@@ -1,15 +1,16 @@
 /** The job catalogue and run requests: `/api/extras/jobs/`. */
 import * as z from 'zod/mini';
+import { ValidationError } from '../../../core/errors';
 import { getJob, listJobs } from '../../../core/job-catalogue-queries';
 import { JOB_PATH } from '../../../core/jobs';
 import { pageInMemory } from '../../../core/pagination';
 import { requestJobRun } from '../../../core/request-job-run';
 import { SCHEDULE_INTERVALS } from '../../../core/schedules';
-import { pageQuery, pageRequest } from '../request';
+import { listRequest, pageQuery } from '../request';
 import { json } from '../responses';
 import { defineRoute, type Route } from '../router';
 import { serializeJob, serializeJobResult } from '../serializers';
-import { type ApiDeps, dateTime, examplePage, pageJson, pageOf } from './common';
+import { type ApiDeps, dateTime, examplePage, listJson, pageOf } from './common';
 import { jobResultExample, jobResultJson } from './job-results';
 import { scheduledJobJson, scheduledJobSerializer } from './scheduled-jobs';
 
@@ -59,11 +60,40 @@ const jobExample = {
   },
 };
 
+/** Nautobot's only task queue; its clients may name it. */
+export const DEFAULT_QUEUE = 'default';
+
 const runBody = z.strictObject({
   data: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
   schedule: z.optional(z.unknown()),
   dryrun: z.optional(z.boolean()),
+  // What Nautobot's clients send besides: pynautobot puts its own arguments in the body.
+  job_id: z.optional(z.string().check(z.describe('The job path again; must name the job in the URL.'))),
+  job_name: z.optional(z.string().check(z.describe('The job path again; must name the job in the URL.'))),
+  task_queue: z.optional(z.nullable(z.string().check(z.describe(`Only \`${DEFAULT_QUEUE}\`.`)))),
+  job_queue: z.optional(z.nullable(z.string().check(z.describe(`Only \`${DEFAULT_QUEUE}\`.`)))),
 });
+
+/**
+ * The fields Nautobot's clients add: a job named again must be the job of the path, and a queue
+ * must be the default one, so that nothing a client asked for is silently ignored.
+ */
+function checkClientFields(jobPath: string, body: z.output<typeof runBody>): void {
+  const errors: Record<string, string[]> = {};
+  for (const field of ['job_id', 'job_name'] as const) {
+    const named = body[field];
+    if (named !== undefined && named !== jobPath) {
+      errors[field] = [`This names the job "${named}", but the path names "${jobPath}".`];
+    }
+  }
+  for (const field of ['task_queue', 'job_queue'] as const) {
+    const queue = body[field];
+    if (queue !== undefined && queue !== null && queue !== '' && queue !== DEFAULT_QUEUE) {
+      errors[field] = [`"${queue}" is not a valid choice. Available queues: ${DEFAULT_QUEUE}.`];
+    }
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+}
 
 /** The schedule is validated by core, with Nautobot's messages; this is its shape for the document. */
 const scheduleRequest = z.strictObject({
@@ -90,15 +120,15 @@ export function jobRoutes(deps: ApiDeps): Route[] {
         200: { description: 'A page of jobs.', schema: pageOf(jobJson), example: examplePage([jobExample]) },
       },
       handle: async ({ principal, query, event, links }) => {
-        const page = pageRequest(query);
         const jobs = listJobs(deps.catalogue, principal);
-        // The catalogue is in memory, so unlike the stored lists its size is known.
-        return pageJson(
+        return listJson(
           { event, links },
-          pageInMemory(jobs, page),
-          (job) => serializeJob(job, links),
-          { limit: page.limit },
-          jobs.length,
+          {
+            request: listRequest(query),
+            list: async (page) => pageInMemory(jobs, page),
+            count: async () => jobs.length,
+            serialize: (job) => serializeJob(job, links),
+          },
         );
       },
     }),
@@ -133,6 +163,7 @@ export function jobRoutes(deps: ApiDeps): Route[] {
         },
       },
       handle: async ({ principal, params, body, links }) => {
+        checkClientFields(params.job, body);
         const response = await requestJobRun(deps, principal, params.job, {
           data: body.data ?? undefined,
           schedule: body.schedule,

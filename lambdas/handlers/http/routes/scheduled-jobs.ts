@@ -1,6 +1,7 @@
 /** Scheduled jobs (and requests waiting for approval): `/api/extras/scheduled-jobs/`. */
 import * as z from 'zod/mini';
 import {
+  countScheduledJobs,
   deleteScheduledJob,
   getScheduledJob,
   listScheduledJobs,
@@ -10,11 +11,11 @@ import {
 } from '../../../core/scheduled-job-management';
 import type { ScheduledJob } from '../../../core/scheduled-jobs';
 import { SCHEDULE_INTERVALS } from '../../../core/schedules';
-import { booleanParam, pageQuery, pageRequest, textParam, wholeNumberParam } from '../request';
+import { booleanParam, listRequest, pageQuery, textParam, wholeNumberParam } from '../request';
 import { json, noContent } from '../responses';
 import { defineRoute, type Route } from '../router';
 import { type Links, serializeScheduledJob } from '../serializers';
-import { type ApiDeps, dateTime, examplePage, idParam, pageJson, pageOf } from './common';
+import { type ApiDeps, dateTime, examplePage, idParam, listJson, pageOf } from './common';
 
 const TAG = 'scheduled-jobs';
 
@@ -112,23 +113,24 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       },
       handle: async ({ principal, query, event, links }) => {
         const zone = resolveDisplayTimeZone(query.display_time_zone);
-        const page = pageRequest(query);
-        const found = await listScheduledJobs(
-          deps,
-          principal,
+        const filter = {
+          jobPath: query.job,
+          user: query.user,
+          enabled: query.enabled,
+          approvalRequired: query.approval_required,
+          approved: query.approved,
+        };
+        const { limit: _limit, offset: _offset, cursor: _cursor, ...filters } = query;
+        return listJson(
+          { event, links },
           {
-            jobPath: query.job,
-            user: query.user,
-            enabled: query.enabled,
-            approvalRequired: query.approval_required,
-            approved: query.approved,
+            request: listRequest(query),
+            list: (page) => listScheduledJobs(deps, principal, filter, page),
+            count: () => countScheduledJobs(deps, principal, filter),
+            serialize: (job) => scheduledJobBody(job, links, zone),
+            filters,
           },
-          page,
         );
-        return pageJson({ event, links }, found, (job) => scheduledJobBody(job, links, zone), {
-          ...query,
-          limit: page.limit,
-        });
       },
     }),
     defineRoute({

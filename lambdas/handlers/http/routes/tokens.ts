@@ -1,11 +1,17 @@
 /** API tokens: `/api/users/tokens/`. Users manage their own; superusers anyone's. */
 import * as z from 'zod/mini';
-import { createToken, getToken, listTokens, revokeToken } from '../../../core/user-administration';
-import { pageQuery, pageRequest, textParam } from '../request';
+import {
+  countTokens,
+  createToken,
+  getToken,
+  listTokens,
+  revokeToken,
+} from '../../../core/user-administration';
+import { listRequest, pageQuery, textParam } from '../request';
 import { json, noContent } from '../responses';
 import { defineRoute, type Route } from '../router';
 import { serializeToken } from '../serializers';
-import { type ApiDeps, dateTime, examplePage, idParam, pageJson, pageOf } from './common';
+import { type ApiDeps, dateTime, examplePage, idParam, listJson, pageOf } from './common';
 
 const TAG = 'tokens';
 
@@ -52,12 +58,17 @@ export function tokenRoutes(deps: ApiDeps): Route[] {
         },
       },
       handle: async ({ principal, query, event, links }) => {
-        const page = pageRequest(query);
-        const found = await listTokens(deps, principal, { user: query.user }, page);
-        return pageJson({ event, links }, found, (t) => serializeToken(t, links), {
-          user: query.user,
-          limit: page.limit,
-        });
+        const filter = { user: query.user };
+        return listJson(
+          { event, links },
+          {
+            request: listRequest(query),
+            list: (page) => listTokens(deps, principal, filter, page),
+            count: () => countTokens(deps, principal, filter),
+            serialize: (token) => serializeToken(token, links),
+            filters: filter,
+          },
+        );
       },
     }),
     defineRoute({

@@ -1,11 +1,11 @@
 /** User administration (superusers): `/api/users/users/`. */
 import * as z from 'zod/mini';
-import { createUser, getUser, listUsers } from '../../../core/user-administration';
-import { pageQuery, pageRequest } from '../request';
+import { countUsers, createUser, getUser, listUsers } from '../../../core/user-administration';
+import { listRequest, pageQuery } from '../request';
 import { json } from '../responses';
 import { defineRoute, type Route } from '../router';
 import { serializeUser } from '../serializers';
-import { type ApiDeps, dateTime, examplePage, idParam, pageJson, pageOf } from './common';
+import { type ApiDeps, dateTime, examplePage, idParam, listJson, pageOf } from './common';
 
 const TAG = 'users';
 
@@ -44,9 +44,15 @@ export function userRoutes(deps: ApiDeps): Route[] {
         },
       },
       handle: async ({ principal, query, event, links }) => {
-        const page = pageRequest(query);
-        const found = await listUsers(deps, principal, page);
-        return pageJson({ event, links }, found, (u) => serializeUser(u, links), { limit: page.limit });
+        return listJson(
+          { event, links },
+          {
+            request: listRequest(query),
+            list: (page) => listUsers(deps, principal, page),
+            count: () => countUsers(deps, principal),
+            serialize: (user) => serializeUser(user, links),
+          },
+        );
       },
     }),
     defineRoute({
