@@ -46,11 +46,14 @@ export class ScheduleReconciler extends Construct {
       logRetention: props.logRetention,
     });
     // Lists scheduled jobs by enabled state (gsi4, see keys.ts) and reads one again before repairing
-    // it; lists unfinished job results by status (gsi3) and records the abandoned ones as failed.
-    props.store.grantQueryIndex(this.handler, 'gsi4', 'gsi3');
+    // it; lists unfinished job results by status (gsi3) and records the abandoned ones as failed;
+    // recounts the job result counters (listed on gsi1, their partitions on every index).
+    props.store.grantQueryIndex(this.handler, 'gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5');
     props.store.grant(this.handler, 'dynamodb:GetItem');
-    // It writes job results only: the partition key condition keeps it off users, tokens and jobs.
+    // It writes job results and list counters only: the partition key condition keeps it off users,
+    // tokens and jobs.
     props.store.grantUpdateItemsUnder(this.handler, 'RESULT#');
+    props.store.grantUpdateItemsUnder(this.handler, 'COUNT#');
     scheduler.grantReconcileSchedules(this.handler);
 
     // A pass that could not be delivered by the time the next one is due is not worth delivering.

@@ -41,6 +41,9 @@ export function createReconcileHandler(deps: ReconcileSchedulesDeps & FailAbando
           logger.error('Abandoned run not recorded as failed', { jobResultId, error: error as Error }),
       });
       if (abandonedRuns > 0) logger.warn('Abandoned runs recorded as failed', { abandonedRuns });
+      // A process that stopped between a job result's write and its count left a counter off.
+      const repairedCounts = await deps.results.repairCounts();
+      if (repairedCounts > 0) logger.warn('List counts repaired', { repairedCounts });
       return { ...summary, abandonedRuns };
     });
 }

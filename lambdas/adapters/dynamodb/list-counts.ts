@@ -17,8 +17,8 @@
  * are small by nature and are counted by reading their partition's keys each time.
  */
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -112,12 +112,10 @@ export async function countByReading(table: Table, query: IndexQuery, filter?: Q
 /** The partition's counter, or (no counter yet) its count by reading. */
 export async function countFromCounter(table: Table, query: IndexQuery): Promise<number> {
   const name = counterName(query);
-  const { Responses: responses } = await table.client.send(
-    new BatchGetCommand({
-      RequestItems: { [table.tableName]: { Keys: [counterKey(name)], ProjectionExpression: 'n' } },
-    }),
+  const { Item: item } = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: counterKey(name), ProjectionExpression: 'n' }),
   );
-  const n = responses?.[table.tableName]?.[0]?.n;
+  const n = item?.n;
   return typeof n === 'number' ? Math.max(0, n) : countByReading(table, query);
 }
 
