@@ -118,11 +118,11 @@ export class Api extends Construct {
         resultsCacheTtl: Duration.seconds(0),
       }),
     });
-    httpApi.addRoutes({
-      path: '/api/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('ApiIntegration', this.handler.function),
-    });
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.handler.function);
+    httpApi.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration });
+    // The API root (`GET /api/`, where Nautobot's clients read the API version) has no segment for
+    // the greedy variable to catch.
+    httpApi.addRoutes({ path: '/api', methods: [HttpMethod.ANY], integration });
     // The L2 writes the empty identity source as `[]`; leave the property out, as the API does.
     for (const child of httpApi.node.findAll()) {
       if (child instanceof CfnAuthorizer) child.addPropertyDeletionOverride('IdentitySource');

@@ -52,8 +52,7 @@ export class ScheduleReconciler extends Construct {
     props.store.grant(this.handler, 'dynamodb:GetItem');
     // It writes job results and list counters only: the partition key condition keeps it off users,
     // tokens and jobs.
-    props.store.grantUpdateItemsUnder(this.handler, 'RESULT#');
-    props.store.grantUpdateItemsUnder(this.handler, 'COUNT#');
+    props.store.grantUpdateItemsUnder(this.handler, 'RESULT#', 'COUNT#');
     scheduler.grantReconcileSchedules(this.handler);
 
     // A pass that could not be delivered by the time the next one is due is not worth delivering.

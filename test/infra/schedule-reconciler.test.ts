@@ -80,8 +80,10 @@ describe('Construct: ScheduleReconciler', () => {
       Effect: 'Allow',
       Action: 'dynamodb:Query',
       Resource: [
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi4']] },
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi3']] },
+        // Since issue 11 every index: the job result counters are recounted from their partitions.
+        ...['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'].map((index) => ({
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${index}`]],
+        })),
       ],
     });
     expect(statements).toContainEqual({
@@ -93,7 +95,7 @@ describe('Construct: ScheduleReconciler', () => {
       Effect: 'Allow',
       Action: 'dynamodb:UpdateItem',
       Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RESULT#*'] } },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RESULT#*', 'COUNT#*'] } },
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',
