@@ -113,6 +113,28 @@ describe('GET /api/openapi.json', () => {
       data: { numbers: [3] },
       schedule: { name: 'openapi daily', interval: 'daily', start_time: '2031-01-01T09:00:00Z' },
     });
+    const approver = await api.post('/api/users/users/', {
+      username: 'openapi-approver',
+      permissions: ['view', 'run', 'approve'],
+    });
+    expect(approver.status).toBe(201);
+    const approverToken = (await api.post('/api/users/tokens/', { user: 'openapi-approver' })).body.key;
+    const request = await api.post('/api/extras/jobs/local/example/RotateCredentials/run/', {
+      data: { service: 'billing' },
+      schedule: { name: 'openapi rotation', interval: 'future', start_time: '2031-01-01T09:00:00Z' },
+    });
+    const requestId = request.body.scheduled_job.id;
+    const dryRun = await api.request('POST', `/api/extras/scheduled-jobs/${requestId}/dry-run/`, {
+      token: approverToken,
+    });
+    const approved = await api.request('POST', `/api/extras/scheduled-jobs/${requestId}/approve/`, {
+      body: { comment: 'Looks right.' },
+      token: approverToken,
+    });
+    const again = await api.request('POST', `/api/extras/scheduled-jobs/${requestId}/deny/`, {
+      token: approverToken,
+    });
+    expect([dryRun.status, approved.status, again.status]).toEqual([200, 200, 409]);
     const responseSchema = (path: string, method: string, status: number) => {
       const schema =
         document.paths[path][method].responses[String(status)].content['application/json'].schema;
@@ -130,6 +152,16 @@ describe('GET /api/openapi.json', () => {
       ['/api/users/tokens/', 'get', 200, (await api.get('/api/users/tokens/')).body],
       ['/api/extras/jobs/{job}/', 'get', 401, (await api.get('/api/extras/jobs/', null)).body],
       ['/api/extras/job-results/', 'get', 400, (await api.get('/api/extras/job-results/?x=1')).body],
+      ['/api/extras/jobs/{job}/run/', 'post', 201, request.body],
+      ['/api/extras/scheduled-jobs/{id}/dry-run/', 'post', 200, dryRun.body],
+      ['/api/extras/scheduled-jobs/{id}/approve/', 'post', 200, approved.body],
+      ['/api/extras/scheduled-jobs/{id}/deny/', 'post', 409, again.body],
+      [
+        '/api/extras/scheduled-jobs/',
+        'get',
+        200,
+        (await api.get('/api/extras/scheduled-jobs/?approval_status=approved')).body,
+      ],
     ];
 
     for (const [path, method, status, body] of answers) {

@@ -1,6 +1,7 @@
 /** What every route module shares: its dependencies, the list answer, and the error shapes. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod/mini';
+import type { ApprovalDeps } from '../../../core/approvals';
 import { cursorAt, type Lister, type ListRequest, MAX_OFFSET, readPage } from '../../../core/pagination';
 import type { RequestJobRunDeps } from '../../../core/request-job-run';
 import type { ScheduledJobDeps } from '../../../core/scheduled-job-management';
@@ -10,6 +11,7 @@ import { json } from '../responses';
 import type { RouteContext } from '../router';
 
 export type ApiDeps = RequestJobRunDeps &
+  ApprovalDeps &
   ScheduledJobDeps &
   UserAdministrationDeps & {
     readonly logger: Logger;

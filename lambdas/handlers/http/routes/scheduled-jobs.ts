@@ -1,5 +1,7 @@
 /** Scheduled jobs (and requests waiting for approval): `/api/extras/scheduled-jobs/`. */
 import * as z from 'zod/mini';
+import { approveRequest, denyRequest, dryRunRequest } from '../../../core/approvals';
+import { deletedBy, MESSAGES } from '../../../core/messages';
 import {
   countScheduledJobs,
   deleteScheduledJob,
@@ -9,13 +11,14 @@ import {
   resolveDisplayTimeZone,
   setScheduledJobEnabled,
 } from '../../../core/scheduled-job-management';
-import type { ScheduledJob } from '../../../core/scheduled-jobs';
+import { APPROVAL_STATUSES, type ScheduledJob } from '../../../core/scheduled-jobs';
 import { SCHEDULE_INTERVALS } from '../../../core/schedules';
 import { booleanParam, listRequest, pageQuery, textParam, wholeNumberParam } from '../request';
 import { json, noContent } from '../responses';
 import { defineRoute, type Route } from '../router';
-import { type Links, serializeScheduledJob } from '../serializers';
+import { type Links, serializeJobResult, serializeScheduledJob } from '../serializers';
 import { type ApiDeps, dateTime, examplePage, idParam, listJson, pageOf } from './common';
+import { jobResultExample, jobResultJson } from './job-results';
 
 const TAG = 'scheduled-jobs';
 
@@ -40,8 +43,23 @@ export const scheduledJobJson = z.object({
   last_run_at: z.nullable(dateTime()),
   date_created: dateTime(),
   approval_required: z.boolean(),
+  approval_status: z.enum(APPROVAL_STATUSES),
   approved_by_user: z.nullable(z.string()),
   approved_at: z.nullable(dateTime()),
+  decided_by_user: z.nullable(z.string()),
+  decided_at: z.nullable(dateTime()),
+  decision_comment: z.nullable(z.string()),
+  start_time_passed: z
+    .boolean()
+    .check(z.describe('A one-off whose start time has passed: approving it needs `force`.')),
+  history: z.array(
+    z.object({
+      action: z.enum(['requested', 'approved', 'denied', 'dry_run', 'paused', 'resumed', 'deleted']),
+      user: z.string(),
+      time: dateTime(),
+      comment: z.nullable(z.string()),
+    }),
+  ),
   schedule_expression: z.nullable(z.string().check(z.describe('The EventBridge Scheduler expression.'))),
   next_run_times: z.array(dateTime()),
   job_results_url: z.url(),
@@ -63,9 +81,18 @@ export const scheduledJobExample = {
   total_run_count: 0,
   last_run_at: null,
   date_created: '2026-11-30T09:00:00.000Z',
-  approval_required: false,
-  approved_by_user: null,
-  approved_at: null,
+  approval_required: true,
+  approval_status: 'approved',
+  approved_by_user: 'bob',
+  approved_at: '2026-11-30T09:12:00.000Z',
+  decided_by_user: 'bob',
+  decided_at: '2026-11-30T09:12:00.000Z',
+  decision_comment: 'Change ticket CHG-1042.',
+  start_time_passed: false,
+  history: [
+    { action: 'requested', user: 'alice', time: '2026-11-30T09:00:00.000Z', comment: null },
+    { action: 'approved', user: 'bob', time: '2026-11-30T09:12:00.000Z', comment: 'Change ticket CHG-1042.' },
+  ],
   schedule_expression: 'cron(0 2 * * ? *)',
   next_run_times: ['2026-12-01T02:00:00.000+01:00', '2026-12-02T02:00:00.000+01:00'],
   job_results_url:
@@ -80,6 +107,28 @@ export function scheduledJobSerializer(deps: Pick<ApiDeps, 'catalogue' | 'clock'
       displayTimeZone,
     });
 }
+
+/** A decision's optional comment, kept on the record and in its history. */
+const decisionBody = z.strictObject({ comment: z.optional(z.string().check(z.maxLength(1000))) });
+
+/** `force=true` and `force=1` force; `false` and `0` do not (Nautobot reads any value as force). */
+const forceParam = z.optional(
+  z.pipe(
+    z
+      .string()
+      .check(
+        z.regex(/^(true|1|false|0)$/i, 'Must be true or false.'),
+        z.describe('Approve a one-off whose start time has passed.'),
+      ),
+    z.transform((value: string) => /^(true|1)$/i.test(value)),
+  ),
+);
+
+const approvalStatusFilter = z.optional(
+  z.enum(APPROVAL_STATUSES, {
+    error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,
+  }),
+);
 
 const displayTimeZone = z.optional(
   z.string().check(z.describe('An IANA time zone to show `next_run_times` in; the schedule zone if absent.')),
@@ -102,6 +151,7 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
         enabled: booleanParam(),
         approval_required: booleanParam(),
         approved: booleanParam(),
+        approval_status: approvalStatusFilter,
         display_time_zone: displayTimeZone,
       }),
       responses: {
@@ -119,6 +169,7 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
           enabled: query.enabled,
           approvalRequired: query.approval_required,
           approved: query.approved,
+          approvalStatus: query.approval_status,
         };
         const { limit: _limit, offset: _offset, cursor: _cursor, ...filters } = query;
         return listJson(
@@ -195,8 +246,99 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       },
       handle: async ({ principal, params, query, links }) => {
         const found = await getScheduledJob(deps, principal, params.id);
-        return json(200, scheduledJobBody(found, links, resolveDisplayTimeZone(query.display_time_zone)));
+        const body = scheduledJobBody(found, links, resolveDisplayTimeZone(query.display_time_zone));
+        // Deleted, but kept on record: say so, and still show what it was and its history.
+        if (found.deleted) {
+          return json(410, { detail: deletedBy(found.deleted.user, found.deleted.at), scheduled_job: body });
+        }
+        return json(200, body);
       },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/extras/scheduled-jobs/{id}/approve/',
+      operationId: 'extras_scheduled_jobs_approve_create',
+      summary: 'Approve a request (not your own); `?force=true` for a one-off whose start time has passed',
+      tag: TAG,
+      params: byId,
+      query: z.strictObject({ force: forceParam }),
+      body: decisionBody,
+      responses: {
+        200: {
+          description: 'Approved and handed on.',
+          schema: scheduledJobJson,
+          example: scheduledJobExample,
+        },
+        202: {
+          description:
+            'Approved and recorded; handing it on failed and will be retried. Repeating the call is safe.',
+          schema: z.object({ detail: z.string(), scheduled_job: scheduledJobJson }),
+          example: { detail: MESSAGES.handoffRetrying, scheduled_job: scheduledJobExample },
+        },
+      },
+      handle: async ({ principal, params, query, body, links }) => {
+        const approval = await approveRequest(deps, principal, params.id, {
+          force: query.force ?? false,
+          comment: body.comment,
+        });
+        const scheduledJob = scheduledJobBody(approval.scheduledJob, links);
+        if (!approval.handedOn) {
+          deps.logger.error('Approved, but the run or schedule was not handed on; the reconciler will', {
+            scheduledJobId: approval.scheduledJob.id,
+          });
+          return json(202, { detail: MESSAGES.handoffRetrying, scheduled_job: scheduledJob });
+        }
+        return json(200, scheduledJob);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/extras/scheduled-jobs/{id}/deny/',
+      operationId: 'extras_scheduled_jobs_deny_create',
+      summary: 'Deny a request (an approver), or withdraw it (its requester)',
+      tag: TAG,
+      params: byId,
+      body: decisionBody,
+      responses: {
+        200: {
+          description: 'Denied.',
+          schema: scheduledJobJson,
+          example: {
+            ...scheduledJobExample,
+            approval_status: 'denied',
+            approved_by_user: null,
+            approved_at: null,
+          },
+        },
+      },
+      handle: async ({ principal, params, body, links }) =>
+        json(
+          200,
+          scheduledJobBody(await denyRequest(deps, principal, params.id, { comment: body.comment }), links),
+        ),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/extras/scheduled-jobs/{id}/dry-run/',
+      operationId: 'extras_scheduled_jobs_dry_run_create',
+      summary: 'Start a dry run of a request now, as the caller; the request stays as it is',
+      tag: TAG,
+      params: byId,
+      body: z.strictObject({}),
+      responses: {
+        200: {
+          description: 'The dry run’s job result.',
+          schema: jobResultJson,
+          example: {
+            ...jobResultExample,
+            dryrun: true,
+            status: 'PENDING',
+            scheduled_job: scheduledJobExample.id,
+          },
+        },
+      },
+      handle: async ({ principal, params, links }) =>
+        json(200, serializeJobResult(await dryRunRequest(deps, principal, params.id), links)),
     }),
     defineRoute({
       method: 'PATCH',
