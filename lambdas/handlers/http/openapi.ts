@@ -80,6 +80,9 @@ function errorResponses(route: RouteDeclaration): Record<string, unknown> {
       },
     );
   }
+  for (const [status, error] of Object.entries(route.errors ?? {})) {
+    responses[status] = errorResponse(error.description, { detail: error.detail });
+  }
   return responses;
 }
 

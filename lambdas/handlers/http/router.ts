@@ -68,6 +68,11 @@ export interface RouteDeclaration<
    * @default body
    */
   readonly documentedBody?: z.ZodMiniType;
+  /**
+   * Errors particular to this route, with an example `{"detail"}`; the ones every route may give
+   * (400, 401, 403, 404, 405, 406, 503) are added by the document.
+   */
+  readonly errors?: Readonly<Record<number, { readonly description: string; readonly detail: string }>>;
   /** Success responses; the error responses every route may give are added by the document. */
   readonly responses: Readonly<Record<number, ResponseDeclaration>>;
   readonly handle: (

@@ -1,7 +1,7 @@
 /** Scheduled jobs (and requests waiting for approval): `/api/extras/scheduled-jobs/`. */
 import * as z from 'zod/mini';
 import { approveRequest, denyRequest, dryRunRequest } from '../../../core/approvals';
-import { deletedBy, MESSAGES } from '../../../core/messages';
+import { alreadyDecided, deletedBy, MESSAGES } from '../../../core/messages';
 import {
   countScheduledJobs,
   deleteScheduledJob,
@@ -241,6 +241,12 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       tag: TAG,
       params: byId,
       query: z.strictObject({ display_time_zone: displayTimeZone }),
+      errors: {
+        410: {
+          description: 'Deleted, but kept on record: the body also holds `scheduled_job`, with its history.',
+          detail: deletedBy('alice', '2026-11-30T10:00:00.000Z'),
+        },
+      },
       responses: {
         200: { description: 'The scheduled job.', schema: scheduledJobJson, example: scheduledJobExample },
       },
@@ -263,6 +269,17 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       params: byId,
       query: z.strictObject({ force: forceParam }),
       body: decisionBody,
+      errors: {
+        403: {
+          description: 'Your own request, or no `approve` permission on its job.',
+          detail: MESSAGES.ownRequest,
+        },
+        409: {
+          description: 'Already decided: a decision is final.',
+          detail: alreadyDecided('approved', 'bob', '2026-11-30T09:12:00.000Z'),
+        },
+        410: { description: 'Deleted.', detail: deletedBy('alice', '2026-11-30T10:00:00.000Z') },
+      },
       responses: {
         200: {
           description: 'Approved and handed on.',
@@ -299,6 +316,13 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       tag: TAG,
       params: byId,
       body: decisionBody,
+      errors: {
+        409: {
+          description: 'Already decided: a decision is final.',
+          detail: alreadyDecided('approved', 'bob', '2026-11-30T09:12:00.000Z'),
+        },
+        410: { description: 'Deleted.', detail: deletedBy('alice', '2026-11-30T10:00:00.000Z') },
+      },
       responses: {
         200: {
           description: 'Denied.',
@@ -325,6 +349,10 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       tag: TAG,
       params: byId,
       body: z.strictObject({}),
+      errors: {
+        405: { description: 'The job does not support dry runs.', detail: MESSAGES.dryRunUnsupported },
+        410: { description: 'Deleted.', detail: deletedBy('alice', '2026-11-30T10:00:00.000Z') },
+      },
       responses: {
         200: {
           description: 'The dry run’s job result.',
