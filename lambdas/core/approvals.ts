@@ -78,7 +78,8 @@ export async function approveRequest(
   if (existing.decision !== undefined) {
     // The approver repeating an approval whose handoff is not done yet (it failed, or is under way):
     // repeating finishes it, and changes nothing else. Anyone else learns who decided first.
-    const repeated = existing.decision.outcome === 'approved' && existing.decision.user === principal.username;
+    const repeated =
+      existing.decision.outcome === 'approved' && existing.decision.user === principal.username;
     if (repeated && existing.handoff !== undefined) {
       return { scheduledJob: existing, handedOn: await tryHandOn(deps, existing) };
     }
