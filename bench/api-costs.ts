@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
-import { jobResultCountedQueries } from '../lambdas/adapters/dynamodb/keys';
+import { jobResultCounterSlots } from '../lambdas/adapters/dynamodb/keys';
 import { adjustCounters, counterMoves } from '../lambdas/adapters/dynamodb/list-counts';
 import { jobResultToItem } from '../lambdas/adapters/dynamodb/mappers';
 import { countJobResults, listJobResults } from '../lambdas/core/job-result-queries';
@@ -254,7 +254,7 @@ async function nautobotPagination(): Promise<void> {
                 dateCreated: new Date(start + n * 1000).toISOString(),
                 logs: [],
               };
-              for (const [name, delta] of counterMoves([], jobResultCountedQueries(result)))
+              for (const [name, delta] of counterMoves([], jobResultCounterSlots(result)))
                 counts.set(name, (counts.get(name) ?? 0) + delta);
               return jobResultToItem(result);
             });

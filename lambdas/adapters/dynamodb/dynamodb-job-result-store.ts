@@ -29,7 +29,8 @@ import {
   totalLogBytes,
 } from './job-result-logs';
 import {
-  jobResultCountedQueries,
+  jobResultCounterSlots,
+  jobResultCounters,
   jobResultKey,
   jobResultListPlan,
   jobResultStatusKeys,
@@ -109,7 +110,7 @@ export class DynamoDbJobResultStore implements JobResultStore {
       { TableName: this.tableName, Item: jobResultToItem(result) },
       `A job result with id "${result.id}" already exists.`,
     );
-    await adjustCounters(this.table(), counterMoves([], jobResultCountedQueries(result)));
+    await adjustCounters(this.table(), counterMoves([], jobResultCounterSlots(result)));
   }
 
   /**
@@ -121,12 +122,12 @@ export class DynamoDbJobResultStore implements JobResultStore {
     if (plan === undefined) return 0;
     const residual = residualFilter(plan.residual);
     return residual === undefined
-      ? countFromCounter(this.table(), plan.query)
+      ? countFromCounter(this.table(), jobResultCounters, plan.query)
       : countByReading(this.table(), plan.query, residual);
   }
 
   repairCounts(): Promise<number> {
-    return repairCounters(this.table());
+    return repairCounters(this.table(), jobResultCounters);
   }
 
   private table() {
@@ -137,7 +138,7 @@ export class DynamoDbJobResultStore implements JobResultStore {
   private async countTransition(from: JobResultStatus, to: JobResult): Promise<void> {
     await adjustCounters(
       this.table(),
-      counterMoves(jobResultCountedQueries({ ...to, status: from }), jobResultCountedQueries(to)),
+      counterMoves(jobResultCounterSlots({ ...to, status: from }), jobResultCounterSlots(to)),
     );
   }
 
