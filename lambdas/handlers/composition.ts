@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { lambdaCredentials } from '../adapters/aws/lambda-credentials';
 import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../adapters/dynamodb/dynamodb-scheduled-job-store';
@@ -23,9 +24,12 @@ import { systemClock, uuidGenerator } from '../core/clock';
 import { catalogue } from '../jobs/catalogue';
 import { readConfig } from './config';
 
+/** Every client signs with the function role's credentials, read from the environment. */
+const CLIENT_CONFIG = { credentials: lambdaCredentials };
+
 function table() {
   const { TABLE_NAME: tableName } = readConfig(['TABLE_NAME']);
-  return { client: createDocumentClient(), tableName };
+  return { client: createDocumentClient(CLIENT_CONFIG), tableName };
 }
 
 /** Creates, replaces and reads the deployment's schedules (the API and the reconciler). */
@@ -37,7 +41,7 @@ function scheduleGateway(): EventBridgeScheduleGateway {
     'SCHEDULER_TARGET_ARN',
   ]);
   return new EventBridgeScheduleGateway({
-    client: new SchedulerClient({}),
+    client: new SchedulerClient(CLIENT_CONFIG),
     groupName: config.SCHEDULE_GROUP_NAME,
     targetArn: config.SCHEDULER_TARGET_ARN,
     roleArn: config.SCHEDULER_ROLE_ARN,
@@ -48,7 +52,7 @@ function scheduleGateway(): EventBridgeScheduleGateway {
 /** Seals sensitive run input (the API) and opens it (the run-job function). */
 function inputSealer(): KmsInputSealer {
   const { INPUT_KEY_ARN } = readConfig(['INPUT_KEY_ARN']);
-  return new KmsInputSealer({ client: new KMSClient({}), keyId: INPUT_KEY_ARN });
+  return new KmsInputSealer({ client: new KMSClient(CLIENT_CONFIG), keyId: INPUT_KEY_ARN });
 }
 
 export function apiDependencies(logger: Logger) {
@@ -61,7 +65,7 @@ export function apiDependencies(logger: Logger) {
     tokens: new DynamoDbTokenStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     workflow: new StepFunctionsWorkflowStarter({
-      client: new SFNClient({}),
+      client: new SFNClient(CLIENT_CONFIG),
       stateMachineArn: config.STATE_MACHINE_ARN,
     }),
     inputSealer: inputSealer(),
@@ -85,7 +89,7 @@ export function runStepDependencies() {
     results: new DynamoDbJobResultStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     schedules: new EventBridgeScheduleRemover({
-      client: new SchedulerClient({}),
+      client: new SchedulerClient(CLIENT_CONFIG),
       groupName: SCHEDULE_GROUP_NAME,
     }),
     clock: systemClock,
