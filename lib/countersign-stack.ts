@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { catalogue } from '../lambdas/jobs/catalogue';
 import { Api } from './api';
@@ -14,6 +15,12 @@ export interface CountersignStackProps extends StackProps {
    * @default - the longest time limit in the job catalogue (`lambdas/jobs/catalogue.ts`)
    */
   readonly maxJobTimeLimit?: Duration;
+  /**
+   * Who is told when an alarm fires (e.g. an `SnsAction` on a topic). Alarms are created only when
+   * this names someone; see `Monitoring`.
+   * @default - no alarms
+   */
+  readonly alarmActions?: readonly IAlarmAction[];
 }
 
 export class CountersignStack extends Stack {
@@ -49,6 +56,7 @@ export class CountersignStack extends Stack {
       deadLetterQueue: this.scheduler.deadLetterQueue,
       stateMachine: this.workflow.stateMachine,
       httpApi: this.api.httpApi,
+      ...(props.alarmActions === undefined ? {} : { alarmActions: props.alarmActions }),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });

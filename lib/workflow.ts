@@ -16,7 +16,7 @@ import {
 } from '../lambdas/workflow/run-job-workflow';
 import { InputKey } from './input-key';
 import { CountersignFunction } from './lambda-function';
-import { acknowledgeStarResource } from './nag';
+import { acknowledgeRule, acknowledgeStarResource } from './nag';
 import type { Scheduler } from './scheduler';
 import type { Store } from './store';
 
@@ -113,7 +113,9 @@ export class Workflow extends Construct {
       // sensitive and are deliberately not stored anywhere else, so the logs carry events only. (The
       // execution history keeps inputs regardless, which is why sensitive input arrives sealed.)
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      // Not traced, like the functions it invokes (see lib/lambda-function.ts): the execution history
+      // and the logs already show every step of a run.
+      tracingEnabled: false,
     });
     // The definition invokes the unqualified function ARNs, so no `:*` version ARNs are granted.
     stateMachine.addToRolePolicy(
@@ -124,8 +126,14 @@ export class Workflow extends Construct {
     );
     acknowledgeStarResource(
       stateMachine.role,
-      'Logging to CloudWatch Logs (logs:*LogDelivery, logs:*ResourcePolicy, logs:DescribeLogGroups) and ' +
-        'X-Ray tracing need Resource "*": these actions support no resource-level permissions.',
+      'Logging to CloudWatch Logs (logs:*LogDelivery, logs:*ResourcePolicy, logs:DescribeLogGroups) ' +
+        'needs Resource "*": these actions support no resource-level permissions.',
+    );
+    acknowledgeRule(
+      stateMachine,
+      'AwsSolutions-SF2',
+      'X-Ray tracing is off on purpose: the execution history and the logs show every step of a run, ' +
+        'and tracing the functions too would cost a third of their bundle size budget (README, Performance).',
     );
     this.stateMachine = stateMachine;
   }

@@ -2,6 +2,7 @@
  * The local embedded runtime: the same handler factories as the Lambda entry points, wired to
  * dynalite, the local workflow and the local HTTP server instead of AWS.
  */
+
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
@@ -10,6 +11,7 @@ import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb
 import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
 import { DynamoDbUserStore } from '../lambdas/adapters/dynamodb/dynamodb-user-store';
 import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { CountingBusinessMetrics } from '../lambdas/adapters/metrics/counting-business-metrics';
 import { systemClock, uuidGenerator } from '../lambdas/core/clock';
 import { failAbandonedRuns } from '../lambdas/core/fail-abandoned-runs';
 import type { JobCatalogue } from '../lambdas/core/jobs';
@@ -59,6 +61,8 @@ export interface LocalCountersign {
   readonly generatedAdminToken?: string | undefined;
   readonly workflow: LocalWorkflow;
   readonly scheduler: LocalScheduler;
+  /** The business metrics counted so far (CloudWatch gets them when deployed). */
+  readonly metrics: CountingBusinessMetrics;
   /** DynamoDB requests made so far, for benchmarks of the calls each operation costs. */
   dynamodbRequestCount(): number;
   /** One pass of the schedule reconciler, as the deployed one runs every 15 minutes. */
@@ -87,6 +91,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   const scheduledJobs = new DynamoDbScheduledJobStore({ client, tableName: TABLE_NAME, clock });
 
   const startupLogger = logger('countersign-local');
+  const metrics = new CountingBusinessMetrics();
   // The gateway is the deployed adapter; only its client is swapped for the emulator.
   let workflowRef: LocalWorkflow | undefined;
   const scheduler = new LocalScheduler({
@@ -111,7 +116,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     catalogue,
     functions: {
       [LOCAL_FUNCTIONS.runStep]: createRunStepHandler(
-        { catalogue, results, scheduledJobs, schedules, clock },
+        { catalogue, results, scheduledJobs, schedules, clock, metrics },
         logger(LOCAL_FUNCTIONS.runStep),
       ) as LocalLambda,
       [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(
@@ -126,7 +131,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
 
   // Runs in flight when the process last stopped cannot finish: record that instead of leaving them.
   await failAbandonedRuns(
-    { results, clock },
+    { results, clock, metrics },
     {
       createdBefore: clock.now(),
       reason: 'The local server stopped before this run finished.',
@@ -140,7 +145,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   // Passes run one after another; `close` waits for the one under way.
   const reconcileLogger = logger('countersign-reconcile');
   const reconcileHandler = createReconcileHandler(
-    { scheduledJobs, schedules, results, clock },
+    { scheduledJobs, schedules, results, clock, metrics },
     reconcileLogger,
   );
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -192,6 +197,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     generatedAdminToken: admin.generatedKey,
     workflow,
     scheduler,
+    metrics,
     dynamodbRequestCount: () => dynamodb.requestCount(),
     reconcile,
     close: async () => {

@@ -5,12 +5,13 @@
 import { InputUnavailableError, SealedInputError, StaleStateError } from './errors';
 import { FINISHED_STATUSES, type JobResult, MAX_LOG_MESSAGE_LENGTH, MAX_OUTPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobOutput, LogLevel, LogLine } from './jobs';
-import type { Clock, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
+import type { BusinessMetrics, Clock, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
 import { ENGLISH_MESSAGES } from './validation-messages';
 
 export interface RunStepDeps {
   readonly results: JobResultStore;
   readonly clock: Clock;
+  readonly metrics: BusinessMetrics;
 }
 
 export async function markRunStarted(
@@ -18,7 +19,9 @@ export async function markRunStarted(
   jobResultId: string,
   execution: string,
 ): Promise<JobResult> {
-  return deps.results.markStarted(jobResultId, execution, deps.clock.now().toISOString());
+  const result = await deps.results.markStarted(jobResultId, execution, deps.clock.now().toISOString());
+  deps.metrics.runStarted();
+  return result;
 }
 
 /** Records the outcome the job reported. A result already finished the same way is left alone. */
@@ -27,7 +30,9 @@ export async function recordOutcome(
   jobResultId: string,
   outcome: RunOutcome,
 ): Promise<JobResult> {
-  return deps.results.finish(jobResultId, outcome, deps.clock.now().toISOString());
+  const result = await deps.results.finish(jobResultId, outcome, deps.clock.now().toISOString());
+  deps.metrics.runFinished(outcome.status);
+  return result;
 }
 
 /** What the workflow catches when a step fails outright: `{Error, Cause}` as Step Functions reports it. */
@@ -65,6 +70,7 @@ export async function failIfUnfinished(
       { status: 'FAILURE', error },
       deps.clock.now().toISOString(),
     );
+    deps.metrics.runFinished('FAILURE');
     return { result, failed: true };
   } catch (failure) {
     if (failure instanceof StaleStateError)

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { ConflictError } from './errors';
 import type { JobResult } from './job-results';
 import type { JobCatalogue } from './jobs';
-import type { Clock, JobResultStore, ScheduledJobStore, ScheduleGateway } from './ports';
+import type { BusinessMetrics, Clock, JobResultStore, ScheduledJobStore, ScheduleGateway } from './ports';
 import { awaitsApproval, CLAIM_WINDOW_MS } from './scheduled-jobs';
 
 export interface ScheduledRunDeps {
@@ -18,6 +18,7 @@ export interface ScheduledRunDeps {
   readonly schedules: Pick<ScheduleGateway, 'delete'>;
   readonly results: JobResultStore;
   readonly clock: Clock;
+  readonly metrics: BusinessMetrics;
 }
 
 export interface ScheduledRunRequest {
@@ -74,6 +75,7 @@ export async function claimScheduledRun(
     forget,
   );
   if (claim.kind === 'missing') return forgetSchedule(deps, input.scheduledJobId);
+  if (claim.kind === 'duplicate') deps.metrics.duplicateDeliveryRefused();
   if (claim.kind !== 'claimed') return { run: false, reason: claim.kind };
 
   const scheduledJob = claim.scheduledJob;

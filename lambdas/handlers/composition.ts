@@ -19,6 +19,7 @@ import {
   EventBridgeScheduleRemover,
 } from '../adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
 import { KmsInputSealer } from '../adapters/kms/kms-input-sealer';
+import { PowertoolsBusinessMetrics } from '../adapters/metrics/powertools-business-metrics';
 import { StepFunctionsWorkflowStarter } from '../adapters/step-functions/step-functions-workflow-starter';
 import { systemClock, uuidGenerator } from '../core/clock';
 import { catalogue } from '../jobs/catalogue';
@@ -85,6 +86,7 @@ export function runStepDependencies() {
   const { SCHEDULE_GROUP_NAME } = readConfig(['SCHEDULE_GROUP_NAME']);
   const store = table();
   return {
+    metrics: new PowertoolsBusinessMetrics(),
     catalogue,
     results: new DynamoDbJobResultStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
@@ -99,6 +101,7 @@ export function runStepDependencies() {
 export function reconcileDependencies() {
   const store = table();
   return {
+    metrics: new PowertoolsBusinessMetrics(),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     results: new DynamoDbJobResultStore(store),
     schedules: scheduleGateway(),

@@ -92,8 +92,6 @@ describe('Construct: Api', () => {
       'scheduler:GetSchedule',
       'scheduler:UpdateSchedule',
       'states:StartExecution',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     expect(statements).toContainEqual({
       Effect: 'Allow',
@@ -135,8 +133,6 @@ describe('Construct: Api', () => {
       'dynamodb:GetItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
   });
 });

@@ -73,8 +73,6 @@ describe('Construct: ScheduleReconciler', () => {
       'scheduler:CreateSchedule',
       'scheduler:GetSchedule',
       'scheduler:UpdateSchedule',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     expect(statements).toContainEqual({
       Effect: 'Allow',

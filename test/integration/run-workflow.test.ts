@@ -2,8 +2,10 @@
  * The run workflow definition executed by the local Step Functions emulator, with the real step
  * handlers over in-memory stores, and failures injected between the workflow and its steps.
  */
+
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
+import { CountingBusinessMetrics } from '../../lambdas/adapters/metrics/counting-business-metrics';
 import { createRunJobHandler } from '../../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../../lambdas/handlers/run-step-handler';
 import { catalogue } from '../../lambdas/jobs/catalogue';
@@ -31,6 +33,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
     schedules: new RecordingScheduleGateway(),
+    metrics: new CountingBusinessMetrics(),
   };
   const runStep = createRunStepHandler(deps, logger) as LocalLambda;
   const calls = new Map<string, number>();
@@ -116,6 +119,7 @@ describe('Workflow: run job', () => {
       inputSealer,
       scheduledJobs: new InMemoryScheduledJobStore(),
       schedules: new RecordingScheduleGateway(),
+      metrics: new CountingBusinessMetrics(),
     };
     const workflow = new LocalWorkflow({
       catalogue,

@@ -1,4 +1,5 @@
 /** Everything core's use cases take, as in-memory fakes, for unit tests. */
+import { CountingBusinessMetrics } from '../../lambdas/adapters/metrics/counting-business-metrics';
 import type { Principal } from '../../lambdas/core/permissions';
 import { catalogue } from '../../lambdas/jobs/catalogue';
 import { InMemoryScheduledJobStore } from './in-memory-scheduled-job-store';
@@ -21,6 +22,7 @@ export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
     schedules: new RecordingScheduleGateway(),
     clock: new FixedClock(now),
     ids: new SequentialIds(),
+    metrics: new CountingBusinessMetrics(),
   };
 }
 

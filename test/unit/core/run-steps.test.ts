@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CountingBusinessMetrics } from '../../../lambdas/adapters/metrics/counting-business-metrics';
 import { InputUnavailableError, SealedInputError } from '../../../lambdas/core/errors';
 import { JobCatalogue } from '../../../lambdas/core/jobs';
 import {
@@ -186,7 +187,7 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
   it('are idempotent for the same execution and outcome', async () => {
     // Prepare
     const results = new InMemoryJobResultStore();
-    const deps = { results, clock: new FixedClock() };
+    const deps = { results, clock: new FixedClock(), metrics: new CountingBusinessMetrics() };
     await startedResult(results);
 
     // Act
@@ -197,11 +198,12 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     // Assess
     expect(again.status).toBe('SUCCESS');
     await expect(markRunStarted(deps, 'r1', 'exec-2')).rejects.toThrow('expected state');
+    expect(deps.metrics.count('RunsStarted')).toBe(1);
   });
 
   it('records a workflow failure once and never overwrites a finished result', async () => {
     const results = new InMemoryJobResultStore();
-    const deps = { results, clock: new FixedClock() };
+    const deps = { results, clock: new FixedClock(), metrics: new CountingBusinessMetrics() };
     await startedResult(results);
 
     const failed = await recordFailure(deps, 'r1', { Error: 'States.Timeout' });
@@ -210,6 +212,7 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     expect(failed?.error).toBe('The job did not finish within its time limit.');
     expect(again?.error).toBe('The job did not finish within its time limit.');
     expect(await recordFailure(deps, 'missing', {})).toBeUndefined();
+    expect(deps.metrics.snapshot()).toEqual({ 'RunsFinished{status=FAILURE}': 1 });
   });
 });
 

@@ -67,6 +67,7 @@ describe('Function: claimScheduledRun', () => {
     expect(retried.run).toBe(true);
     expect(duplicate).toEqual({ run: false, reason: 'duplicate' });
     expect(d.results.items.size).toBe(1);
+    expect(d.metrics.count('DuplicateDeliveriesRefused')).toBe(1);
   });
 
   it('runs nothing for a paused job, and removes the schedule of a deleted one', async () => {
