@@ -33,12 +33,13 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __countersignCreateRequire } from 'node:module'; const require = __countersignCreateRequire(import.meta.url);";
 
 /**
- * Packages swapped for a smaller stand-in in every bundle (paths relative to the repository root).
- * The SDK clients import the default credential chain, which a Lambda function never runs: its
- * credentials are in environment variables (see `lambdas/adapters/aws/lambda-credentials.ts`).
+ * SDK parts a Lambda function never runs, swapped for a small stand-in in every bundle (paths
+ * relative to the repository root): the default credential chain (a function's credentials are in
+ * environment variables) and event-stream support (none of the services called has event streams).
  */
 const ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './lambdas/adapters/aws/lambda-credentials.ts',
+  '@smithy/core/event-streams': './lambdas/adapters/aws/no-event-streams.ts',
 };
 
 /**

@@ -3,6 +3,7 @@ import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { catalogue } from '../lambdas/jobs/catalogue';
 import { Api } from './api';
+import type { InputSealing } from './input-key';
 import { Monitoring } from './monitoring';
 import { ScheduleReconciler } from './schedule-reconciler';
 import { Scheduler } from './scheduler';
@@ -21,6 +22,13 @@ export interface CountersignStackProps extends StackProps {
    * @default - no alarms
    */
   readonly alarmActions?: readonly IAlarmAction[];
+  /**
+   * How the input of jobs with sensitive variables is sealed in the run workflow's history:
+   * `customer-managed-key` for teams whose policy requires a KMS key of their own ($1 a month).
+   * Also `cdk deploy -c inputSealing=customer-managed-key`.
+   * @default 'parameter-store' (no idle cost; README, "Sealed input")
+   */
+  readonly inputSealing?: InputSealing;
 }
 
 export class CountersignStack extends Stack {
@@ -40,6 +48,7 @@ export class CountersignStack extends Stack {
       store: this.store,
       scheduler: this.scheduler,
       maxJobTimeLimit: props.maxJobTimeLimit ?? Duration.seconds(catalogue.maxTimeLimitSeconds()),
+      ...(props.inputSealing === undefined ? {} : { inputSealing: props.inputSealing }),
     });
     this.scheduler.allowTarget(this.workflow.stateMachine);
     this.api = new Api(this, 'Api', {

@@ -14,7 +14,7 @@ import {
   DEFINITION_SUBSTITUTIONS,
   TASK_TIMEOUT_MARGIN_SECONDS,
 } from '../lambdas/workflow/run-job-workflow';
-import { InputKey } from './input-key';
+import { InputKey, type InputSealing } from './input-key';
 import { CountersignFunction } from './lambda-function';
 import { acknowledgeRule, acknowledgeStarResource } from './nag';
 import type { Scheduler } from './scheduler';
@@ -39,6 +39,11 @@ export interface WorkflowProps {
   readonly maxJobTimeLimit: Duration;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * How sensitive job input is sealed in the execution history; see `InputKey`.
+   * @default 'parameter-store'
+   */
+  readonly inputSealing?: InputSealing;
 }
 
 /**
@@ -73,13 +78,13 @@ export class Workflow extends Construct {
     );
     props.scheduler.grantDeleteSchedules(this.runStep);
 
-    this.inputKey = new InputKey(this, 'InputKey');
+    this.inputKey = new InputKey(this, 'InputKey', { sealing: props.inputSealing ?? 'parameter-store' });
     this.runJob = new CountersignFunction(this, 'RunJob', {
       handler: 'runJob',
       description: 'Countersign: runs one job from the catalogue',
       tableName,
       timeout: runJobTimeout(props.maxJobTimeLimit),
-      environment: { INPUT_KEY_ARN: this.inputKey.key.keyArn },
+      environment: this.inputKey.environment(),
       logRetention,
     });
     // Appending logs is one UpdateItem; a batch that would pass the log cap reads the counters first.

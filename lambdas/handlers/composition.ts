@@ -9,6 +9,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { lambdaCredentials } from '../adapters/aws/lambda-credentials';
+import { KeyWrappingInputSealer } from '../adapters/crypto/key-wrapping-input-sealer';
 import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../adapters/dynamodb/dynamodb-scheduled-job-store';
@@ -20,8 +21,11 @@ import {
 } from '../adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
 import { KmsInputSealer } from '../adapters/kms/kms-input-sealer';
 import { PowertoolsBusinessMetrics } from '../adapters/metrics/powertools-business-metrics';
+import { ParameterStoreClient } from '../adapters/ssm/parameter-store-client';
+import { ssmWrappingKey } from '../adapters/ssm/ssm-wrapping-key';
 import { StepFunctionsWorkflowStarter } from '../adapters/step-functions/step-functions-workflow-starter';
 import { systemClock, uuidGenerator } from '../core/clock';
+import type { InputSealer } from '../core/ports';
 import { catalogue } from '../jobs/catalogue';
 import { readConfig } from './config';
 
@@ -50,10 +54,23 @@ function scheduleGateway(): EventBridgeScheduleGateway {
   });
 }
 
-/** Seals sensitive run input (the API) and opens it (the run-job function). */
-function inputSealer(): KmsInputSealer {
-  const { INPUT_KEY_ARN } = readConfig(['INPUT_KEY_ARN']);
-  return new KmsInputSealer({ client: new KMSClient(CLIENT_CONFIG), keyId: INPUT_KEY_ARN });
+/**
+ * Seals sensitive run input (the API, which may also make the Parameter Store key on first use) and
+ * opens it (the run-job function): with the stack's KMS key when it has one (INPUT_KEY_ARN), else
+ * with the key in Parameter Store (INPUT_KEY_PARAMETER). See lib/input-key.ts.
+ */
+function inputSealer(use: 'seal' | 'open'): InputSealer {
+  const { INPUT_KEY_ARN } = process.env;
+  if (INPUT_KEY_ARN)
+    return new KmsInputSealer({ client: new KMSClient(CLIENT_CONFIG), keyId: INPUT_KEY_ARN });
+  const { INPUT_KEY_PARAMETER, AWS_REGION } = readConfig(['INPUT_KEY_PARAMETER', 'AWS_REGION']);
+  return new KeyWrappingInputSealer(
+    ssmWrappingKey({
+      parameters: new ParameterStoreClient({ region: AWS_REGION, ...CLIENT_CONFIG }),
+      parameterName: INPUT_KEY_PARAMETER,
+      createIfMissing: use === 'seal',
+    }),
+  );
 }
 
 export function apiDependencies(logger: Logger) {
@@ -69,7 +86,7 @@ export function apiDependencies(logger: Logger) {
       client: new SFNClient(CLIENT_CONFIG),
       stateMachineArn: config.STATE_MACHINE_ARN,
     }),
-    inputSealer: inputSealer(),
+    inputSealer: inputSealer('seal'),
     schedules: scheduleGateway(),
     clock: systemClock,
     ids: uuidGenerator,
@@ -114,6 +131,6 @@ export function runJobDependencies() {
     catalogue,
     results: new DynamoDbJobResultStore(table()),
     clock: systemClock,
-    inputSealer: inputSealer(),
+    inputSealer: inputSealer('open'),
   };
 }
