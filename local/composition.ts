@@ -102,7 +102,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     },
     onError: (error) => startupLogger.error('Local scheduler error', { error: error as Error }),
   });
-  const schedules = new EventBridgeScheduleGateway({
+  const scheduleGateway = new EventBridgeScheduleGateway({
     client: scheduler,
     groupName: LOCAL_SCHEDULER.groupName,
     targetArn: LOCAL_STATE_MACHINE_ARN,
@@ -116,7 +116,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     catalogue,
     functions: {
       [LOCAL_FUNCTIONS.runStep]: createRunStepHandler(
-        { catalogue, results, scheduledJobs, schedules, clock, metrics },
+        { catalogue, results, scheduledJobs, scheduler: scheduleGateway, clock, metrics },
         logger(LOCAL_FUNCTIONS.runStep),
       ) as LocalLambda,
       [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(
@@ -145,7 +145,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   // Passes run one after another; `close` waits for the one under way.
   const reconcileLogger = logger('countersign-reconcile');
   const reconcileHandler = createReconcileHandler(
-    { scheduledJobs, schedules, results, clock, metrics },
+    { scheduledJobs, scheduler: scheduleGateway, results, clock, metrics },
     reconcileLogger,
   );
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -171,7 +171,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         users,
         tokens,
         scheduledJobs,
-        schedules,
+        scheduler: scheduleGateway,
         workflow,
         inputSealer,
         clock,

@@ -7,7 +7,7 @@ type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResour
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 import type { JobCatalogue } from '../lambdas/core/jobs';
-import type { RunRequest, WorkflowStarter } from '../lambdas/core/ports';
+import type { WorkflowRun, WorkflowStarter } from '../lambdas/core/ports';
 import {
   buildRunJobWorkflow,
   runTaskTimeoutSeconds,
@@ -57,7 +57,7 @@ export class LocalWorkflow implements WorkflowStarter {
     });
   }
 
-  async startRun(request: RunRequest): Promise<string> {
+  async startRun(request: WorkflowRun): Promise<string> {
     return this.startExecution(toWorkflowInput(request), request.jobResultId);
   }
 

@@ -6,7 +6,7 @@ export const FINISHED_STATUSES: readonly JobResultStatus[] = ['SUCCESS', 'FAILUR
 
 export interface JobResult {
   readonly id: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly name: string;
   readonly status: JobResultStatus;
   readonly user: string;
@@ -25,7 +25,7 @@ export interface JobResult {
 }
 
 export interface JobResultFilter {
-  readonly job?: string | undefined;
+  readonly jobPath?: string | undefined;
   readonly status?: JobResultStatus | undefined;
   /** Results of one scheduled job's runs. */
   readonly scheduledJob?: string | undefined;

@@ -80,9 +80,9 @@ export type RunInput =
   | { readonly sealedData: string; readonly data?: undefined };
 
 /** What a run workflow execution needs. */
-export type RunRequest = RunInput & {
+export type WorkflowRun = RunInput & {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly timeLimitSeconds: number;
 };
 
@@ -101,7 +101,7 @@ export interface WorkflowStarter {
    * Starts the run workflow, named after the job result so that repeating a start is idempotent.
    * Returns the execution's identifier (an ARN when deployed).
    */
-  startRun(request: RunRequest): Promise<string>;
+  startRun(request: WorkflowRun): Promise<string>;
 }
 
 export interface ScheduledJobStore {

@@ -7,23 +7,23 @@ import type { JobResult } from './job-results';
 import type { JobDefinition } from './jobs';
 import type { Principal } from './permissions';
 import type { ScheduledJobStore, ScheduleGateway } from './ports';
-import { authorizeRun, type RunJobDeps, startImmediateRun, validateJobData } from './run-job';
 import type { ScheduledJob } from './scheduled-jobs';
 import { type Schedule, toSchedulerInput, validateScheduleRequest } from './schedules';
+import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
 
-export interface RequestJobRunDeps extends RunJobDeps {
+export interface RequestJobRunDeps extends StartRunDeps {
   readonly scheduledJobs: ScheduledJobStore;
-  readonly schedules: ScheduleGateway;
+  readonly scheduler: ScheduleGateway;
 }
 
-export interface JobRunRequest {
+export interface RunRequest {
   readonly data?: unknown;
   /** Nautobot's schedule object; absent means "immediately". */
   readonly schedule?: unknown;
   readonly dryrun?: boolean | undefined;
 }
 
-export interface JobRunResponse {
+export interface RunResponse {
   readonly scheduledJob: ScheduledJob | null;
   readonly jobResult: JobResult | null;
 }
@@ -34,8 +34,8 @@ export async function requestJobRun(
   deps: RequestJobRunDeps,
   principal: Principal,
   path: string,
-  request: JobRunRequest,
-): Promise<JobRunResponse> {
+  request: RunRequest,
+): Promise<RunResponse> {
   const job = authorizeRun(deps.catalogue, principal, path);
   const now = deps.clock.now();
   const errors: Record<string, unknown> = {};
@@ -106,7 +106,7 @@ async function createScheduledJob(
   const scheduledJob: ScheduledJob = {
     id: deps.ids.newId(),
     name: schedule.name ?? `${job.name} requested by ${principal.username} at ${now.toISOString()}`,
-    job: job.path,
+    jobPath: job.path,
     interval: schedule.interval,
     startTime: schedule.startTime?.toISOString(),
     timeZone: schedule.timeZone,
@@ -143,7 +143,7 @@ async function createScheduledJob(
  */
 async function handToScheduler(deps: RequestJobRunDeps, scheduledJob: ScheduledJob): Promise<void> {
   try {
-    await deps.schedules.put(scheduledJob);
+    await deps.scheduler.put(scheduledJob);
   } catch (cause) {
     await deps.scheduledJobs.delete(scheduledJob.id);
     throw new ServiceUnavailableError(

@@ -102,9 +102,9 @@ export interface ExecuteJobDeps {
   readonly logFlushIntervalMs?: number;
 }
 
-export type ExecuteJobRequest = RunInput & {
+export type JobExecution = RunInput & {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly user: string;
   readonly dryrun: boolean;
   readonly timeLimitSeconds: number;
@@ -114,11 +114,11 @@ export type ExecuteJobRequest = RunInput & {
  * Runs a job within its time limit and reports the outcome; never throws for the job's own
  * failures, so the workflow's Catch is left for infrastructure failures only.
  */
-export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobRequest): Promise<RunOutcome> {
+export async function executeJob(deps: ExecuteJobDeps, request: JobExecution): Promise<RunOutcome> {
   const logs = new LogBuffer(deps, request.jobResultId);
-  const job = deps.catalogue.get(request.job);
+  const job = deps.catalogue.get(request.jobPath);
   if (!job) {
-    const error = `Job "${request.job}" is not in this deployment's catalogue.`;
+    const error = `Job "${request.jobPath}" is not in this deployment's catalogue.`;
     logs.add('error', error);
     await logs.close();
     return { status: 'FAILURE', error };
@@ -193,7 +193,7 @@ export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobReques
  */
 async function openInput(
   deps: ExecuteJobDeps,
-  request: ExecuteJobRequest,
+  request: JobExecution,
   logs: LogBuffer,
 ): Promise<Record<string, unknown>> {
   if (request.sealedData === undefined) return request.data;

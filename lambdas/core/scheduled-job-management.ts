@@ -23,7 +23,7 @@ import {
 
 export interface ScheduledJobDeps {
   readonly scheduledJobs: ScheduledJobStore;
-  readonly schedules: ScheduleGateway;
+  readonly scheduler: ScheduleGateway;
   readonly clock: Clock;
 }
 
@@ -37,9 +37,9 @@ export async function listScheduledJobs(
   page: PageRequest,
 ): Promise<Page<ScheduledJob>> {
   if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
-  if (filter.job !== undefined && !hasPermission(principal, 'view', filter.job)) return { items: [] };
+  if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return { items: [] };
   const found = await deps.scheduledJobs.list(filter, page);
-  return { ...found, items: found.items.filter((job) => hasPermission(principal, 'view', job.job)) };
+  return { ...found, items: found.items.filter((job) => hasPermission(principal, 'view', job.jobPath)) };
 }
 
 export async function getScheduledJob(
@@ -48,7 +48,7 @@ export async function getScheduledJob(
   id: string,
 ): Promise<ScheduledJob> {
   const found = isRecordId(id) ? await deps.scheduledJobs.get(id) : undefined;
-  if (!found || !hasPermission(principal, 'view', found.job)) throw new NotFoundError(NOT_FOUND);
+  if (!found || !hasPermission(principal, 'view', found.jobPath)) throw new NotFoundError(NOT_FOUND);
   return found;
 }
 
@@ -66,7 +66,7 @@ export async function setScheduledJobEnabled(
   enabled: boolean,
 ): Promise<ScheduledJob> {
   const existing = await getScheduledJob(deps, principal, id);
-  if (!hasPermission(principal, 'run', existing.job)) {
+  if (!hasPermission(principal, 'run', existing.jobPath)) {
     throw new PermissionDeniedError('This user does not have permission to run jobs.');
   }
   if (!principal.isSuperuser && principal.username !== existing.user) {
@@ -81,7 +81,7 @@ export async function setScheduledJobEnabled(
   if (updated.schedule === undefined || awaitsApproval(updated)) return updated;
   if (!enabled && oneOffHasPassed(existing, deps.clock.now())) return updated;
   try {
-    await deps.schedules.put(updated);
+    await deps.scheduler.put(updated);
   } catch (cause) {
     if (!enabled) return updated; // The guard already refuses its runs; the schedule state is a courtesy.
     if (!existing.enabled) await deps.scheduledJobs.setEnabled(id, false);
@@ -106,12 +106,12 @@ export async function deleteScheduledJob(
   onScheduleLeft?: (error: unknown) => void,
 ): Promise<void> {
   const existing = await getScheduledJob(deps, principal, id);
-  if (!hasPermission(principal, 'delete', existing.job)) {
+  if (!hasPermission(principal, 'delete', existing.jobPath)) {
     throw new PermissionDeniedError('You do not have permission to delete this scheduled job.');
   }
   await deps.scheduledJobs.delete(id);
   try {
-    await deps.schedules.delete(id);
+    await deps.scheduler.delete(id);
   } catch (error) {
     onScheduleLeft?.(error);
   }

@@ -34,7 +34,7 @@ export interface ScheduledJob {
   readonly id: string;
   readonly name: string;
   /** The job's path. */
-  readonly job: string;
+  readonly jobPath: string;
   readonly interval: ScheduleInterval;
   /** ISO 8601 UTC; absent only for `custom` without one. */
   readonly startTime?: string | undefined;
@@ -60,7 +60,7 @@ export interface ScheduledJob {
 }
 
 export interface ScheduledJobFilter {
-  readonly job?: string | undefined;
+  readonly jobPath?: string | undefined;
   readonly user?: string | undefined;
   readonly enabled?: boolean | undefined;
   readonly approvalRequired?: boolean | undefined;

@@ -15,21 +15,21 @@ export interface ScheduledRunDeps {
   readonly catalogue: JobCatalogue;
   readonly scheduledJobs: ScheduledJobStore;
   /** Only to remove the schedule of a scheduled job that no longer exists. */
-  readonly schedules: Pick<ScheduleGateway, 'delete'>;
+  readonly scheduler: Pick<ScheduleGateway, 'delete'>;
   readonly results: JobResultStore;
   readonly clock: Clock;
   readonly metrics: BusinessMetrics;
 }
 
-export interface ScheduledRunRequest {
+export interface ClaimedRun {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly data: Record<string, unknown>;
   readonly timeLimitSeconds: number;
 }
 
 export type ClaimDecision =
-  | { readonly run: true; readonly request: ScheduledRunRequest }
+  | { readonly run: true; readonly request: ClaimedRun }
   | {
       readonly run: false;
       readonly reason: 'missing' | 'duplicate' | 'not-runnable' | 'stale' | 'job-unavailable';
@@ -61,7 +61,7 @@ export async function claimScheduledRun(
   const existing = await deps.scheduledJobs.get(input.scheduledJobId);
   if (!existing) return forgetSchedule(deps, input.scheduledJobId);
   // The catalogue may have started requiring approval since the request was made: its rule wins.
-  const approvalRequired = deps.catalogue.get(existing.job)?.approvalRequired ?? false;
+  const approvalRequired = deps.catalogue.get(existing.jobPath)?.approvalRequired ?? false;
   if (awaitsApproval({ approvalRequired, approvedAt: existing.approvedAt })) {
     return { run: false, reason: 'not-runnable' };
   }
@@ -79,12 +79,12 @@ export async function claimScheduledRun(
   if (claim.kind !== 'claimed') return { run: false, reason: claim.kind };
 
   const scheduledJob = claim.scheduledJob;
-  const job = deps.catalogue.get(scheduledJob.job);
+  const job = deps.catalogue.get(scheduledJob.jobPath);
   const jobResultId = occurrenceResultId(scheduledJob.id, occurrence);
   const result: JobResult = {
     id: jobResultId,
-    job: scheduledJob.job,
-    name: job?.name ?? scheduledJob.job,
+    jobPath: scheduledJob.jobPath,
+    name: job?.name ?? scheduledJob.jobPath,
     status: 'PENDING',
     user: scheduledJob.user,
     dryrun: false,
@@ -105,7 +105,7 @@ export async function claimScheduledRun(
         status: 'FAILURE',
         error: job
           ? 'This job is not enabled to be run.'
-          : `Job "${scheduledJob.job}" is no longer in the catalogue.`,
+          : `Job "${scheduledJob.jobPath}" is no longer in the catalogue.`,
       },
       nowIso,
     );
@@ -114,13 +114,18 @@ export async function claimScheduledRun(
   }
   return {
     run: true,
-    request: { jobResultId, job: job.path, data: scheduledJob.data, timeLimitSeconds: job.timeLimitSeconds },
+    request: {
+      jobResultId,
+      jobPath: job.path,
+      data: scheduledJob.data,
+      timeLimitSeconds: job.timeLimitSeconds,
+    },
   };
 }
 
 /** The scheduled job is gone: its schedule should be too, and nothing runs. */
 async function forgetSchedule(deps: ScheduledRunDeps, scheduledJobId: string): Promise<ClaimDecision> {
-  await deps.schedules.delete(scheduledJobId);
+  await deps.scheduler.delete(scheduledJobId);
   return { run: false, reason: 'missing' };
 }
 

@@ -87,7 +87,7 @@ export function apiDependencies(logger: Logger) {
       stateMachineArn: config.STATE_MACHINE_ARN,
     }),
     inputSealer: inputSealer('seal'),
-    schedules: scheduleGateway(),
+    scheduler: scheduleGateway(),
     clock: systemClock,
     ids: uuidGenerator,
     logger,
@@ -107,7 +107,7 @@ export function runStepDependencies() {
     catalogue,
     results: new DynamoDbJobResultStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
-    schedules: new EventBridgeScheduleRemover({
+    scheduler: new EventBridgeScheduleRemover({
       client: new SchedulerClient(CLIENT_CONFIG),
       groupName: SCHEDULE_GROUP_NAME,
     }),
@@ -121,7 +121,7 @@ export function reconcileDependencies() {
     metrics: new PowertoolsBusinessMetrics(),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     results: new DynamoDbJobResultStore(store),
-    schedules: scheduleGateway(),
+    scheduler: scheduleGateway(),
     clock: systemClock,
   };
 }

@@ -94,7 +94,7 @@ export function createRunStepHandler(deps: RunStepDeps & ScheduledRunDeps, logge
             reason: null,
             request: {
               job_result_id: request.jobResultId,
-              job: request.job,
+              job: request.jobPath,
               data: request.data,
               time_limit_seconds: request.timeLimitSeconds,
             },

@@ -101,7 +101,7 @@ function scheduledJob(
   return {
     id: ID,
     name: schedule.name ?? '',
-    job: 'local/example/MyJob',
+    jobPath: 'local/example/MyJob',
     interval: schedule.interval,
     startTime: schedule.startTime?.toISOString(),
     timeZone: schedule.timeZone,

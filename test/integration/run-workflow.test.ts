@@ -32,7 +32,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     clock,
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
+    scheduler: new RecordingScheduleGateway(),
     metrics: new CountingBusinessMetrics(),
   };
   const runStep = createRunStepHandler(deps, logger) as LocalLambda;
@@ -55,7 +55,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
   });
   await results.create({
     id: 'r1',
-    job: 'local/example/MyJobWithNoVars',
+    jobPath: 'local/example/MyJobWithNoVars',
     name: 'My job',
     status: 'PENDING',
     user: 'bob',
@@ -65,7 +65,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
   });
   await workflow.startRun({
     jobResultId: 'r1',
-    job: 'local/example/MyJobWithNoVars',
+    jobPath: 'local/example/MyJobWithNoVars',
     data: {},
     timeLimitSeconds: 60,
   });
@@ -118,7 +118,7 @@ describe('Workflow: run job', () => {
       clock,
       inputSealer,
       scheduledJobs: new InMemoryScheduledJobStore(),
-      schedules: new RecordingScheduleGateway(),
+      scheduler: new RecordingScheduleGateway(),
       metrics: new CountingBusinessMetrics(),
     };
     const workflow = new LocalWorkflow({
@@ -130,7 +130,7 @@ describe('Workflow: run job', () => {
     });
     await results.create({
       id: 'r2',
-      job: 'local/example/GreetWithSecret',
+      jobPath: 'local/example/GreetWithSecret',
       name: 'Greet with a secret',
       status: 'PENDING',
       user: 'bob',
@@ -142,7 +142,7 @@ describe('Workflow: run job', () => {
     // Act: input sealed for another job result, replayed into this run
     await workflow.startRun({
       jobResultId: 'r2',
-      job: 'local/example/GreetWithSecret',
+      jobPath: 'local/example/GreetWithSecret',
       sealedData: await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'r1' }),
       timeLimitSeconds: 60,
     });

@@ -19,7 +19,7 @@ export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
     workflow: new RecordingWorkflowStarter(),
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
+    scheduler: new RecordingScheduleGateway(),
     clock: new FixedClock(now),
     ids: new SequentialIds(),
     metrics: new CountingBusinessMetrics(),

@@ -40,7 +40,7 @@ function inStoreOrder(jobs: ScheduledJob[], filter: ScheduledJobFilter): Schedul
   const states = approvalStates(filter);
   const byStartTime =
     (states?.length === 1 && states[0] === 'pending') ||
-    (states !== undefined && filter.job === undefined && filter.user === undefined);
+    (states !== undefined && filter.jobPath === undefined && filter.user === undefined);
   return byStartTime
     ? jobs.sort((a, b) =>
         compare(sortable(a.startTime ?? a.dateCreated, a.id), sortable(b.startTime ?? b.dateCreated, b.id)),
@@ -73,7 +73,7 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
     const states = approvalStates(filter);
     const matching = [...this.items.values()].filter(
       (job) =>
-        (filter.job === undefined || job.job === filter.job) &&
+        (filter.jobPath === undefined || job.jobPath === filter.jobPath) &&
         (filter.user === undefined || job.user === filter.user) &&
         (filter.enabled === undefined || job.enabled === filter.enabled) &&
         (states === undefined || states.includes(approvalState(job))),

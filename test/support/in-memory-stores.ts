@@ -14,11 +14,11 @@ import type {
   InputSealer,
   JobResultStore,
   RunOutcome,
-  RunRequest,
   ScheduleGateway,
   ScheduleState,
   TokenStore,
   UserStore,
+  WorkflowRun,
   WorkflowStarter,
 } from '../../lambdas/core/ports';
 import type { ScheduledJob } from '../../lambdas/core/scheduled-jobs';
@@ -52,7 +52,7 @@ export class InMemoryJobResultStore implements JobResultStore {
     const matching = [...this.items.values()]
       .filter(
         (r) =>
-          (filter.job === undefined || r.job === filter.job) &&
+          (filter.jobPath === undefined || r.jobPath === filter.jobPath) &&
           (filter.status === undefined || r.status === filter.status) &&
           (filter.scheduledJob === undefined || r.scheduledJob === filter.scheduledJob),
       )
@@ -158,10 +158,10 @@ export class InMemoryTokenStore implements TokenStore {
 }
 
 export class RecordingWorkflowStarter implements WorkflowStarter {
-  readonly started: RunRequest[] = [];
+  readonly started: WorkflowRun[] = [];
   failWith: Error | undefined;
 
-  async startRun(request: RunRequest): Promise<string> {
+  async startRun(request: WorkflowRun): Promise<string> {
     if (this.failWith) throw this.failWith;
     this.started.push(request);
     return `execution:${request.jobResultId}`;

@@ -84,7 +84,7 @@ function residualFilter(residual: ScheduledJobResidualFilter): QueryFilter | und
     filterNames[`#${placeholder}`] = attribute;
     values[`:${placeholder}`] = value;
   };
-  if (residual.job !== undefined) equals('job', 'fJob', residual.job);
+  if (residual.jobPath !== undefined) equals('job', 'fJob', residual.jobPath);
   if (residual.user !== undefined) equals('user', 'fUser', residual.user);
   if (residual.enabled !== undefined) equals('enabled', 'fEnabled', residual.enabled);
   const partitions = residual.approvalPartitions;

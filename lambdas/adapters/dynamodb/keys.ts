@@ -173,7 +173,7 @@ function jobResultScheduledPartition(scheduledJob: string): string {
 
 export function jobResultIndexKeys(result: {
   id: string;
-  job: string;
+  jobPath: string;
   status: JobResultStatus;
   dateCreated: string;
   scheduledJob?: string | undefined;
@@ -182,11 +182,11 @@ export function jobResultIndexKeys(result: {
   return {
     gsi1pk: 'RESULTS',
     gsi1sk: order,
-    gsi2pk: `RESULTS#JOB#${result.job}`,
+    gsi2pk: `RESULTS#JOB#${result.jobPath}`,
     gsi2sk: order,
     ...jobResultStatusKeys(result.status),
     gsi3sk: order,
-    gsi4sk: `${result.job}#${order}`,
+    gsi4sk: `${result.jobPath}#${order}`,
     // Results of immediate runs have no scheduled job and stay out of gsi5 (a sparse index).
     ...(result.scheduledJob === undefined
       ? {}
@@ -203,26 +203,26 @@ export function jobResultIndexKeys(result: {
 export function jobResultListPlan(
   filter: JobResultFilter,
 ): { readonly query: IndexQuery; readonly residual: JobResultFilter } | undefined {
-  const { job, status, scheduledJob } = filter;
-  if (job?.includes('#')) return undefined;
+  const { jobPath, status, scheduledJob } = filter;
+  if (jobPath?.includes('#')) return undefined;
   if (scheduledJob !== undefined) {
     return {
       query: { index: 'gsi5', partition: jobResultScheduledPartition(scheduledJob) },
-      residual: { job, status },
+      residual: { jobPath, status },
     };
   }
-  const query = jobResultListQuery({ job, status });
+  const query = jobResultListQuery({ jobPath, status });
   return query === undefined ? undefined : { query, residual: {} };
 }
 
 /** The exact partition for ?job= and ?status=, which every combination of the two has. */
 export function jobResultListQuery(filter: Omit<JobResultFilter, 'scheduledJob'>): IndexQuery | undefined {
-  const { job, status } = filter;
-  if (job?.includes('#')) return undefined;
-  if (job !== undefined && status !== undefined) {
-    return { index: 'gsi4', partition: jobResultStatusPartition(status), sortKeyPrefix: `${job}#` };
+  const { jobPath, status } = filter;
+  if (jobPath?.includes('#')) return undefined;
+  if (jobPath !== undefined && status !== undefined) {
+    return { index: 'gsi4', partition: jobResultStatusPartition(status), sortKeyPrefix: `${jobPath}#` };
   }
-  if (job !== undefined) return { index: 'gsi2', partition: `RESULTS#JOB#${job}` };
+  if (jobPath !== undefined) return { index: 'gsi2', partition: `RESULTS#JOB#${jobPath}` };
   if (status !== undefined) return { index: 'gsi3', partition: jobResultStatusPartition(status) };
   return { index: 'gsi1', partition: 'RESULTS' };
 }
@@ -269,14 +269,14 @@ const scheduledJobUserPartition = (user: string): string => `SCHEDULED#USER#${us
 export function scheduledJobIndexKeys(
   job: Pick<
     ScheduledJob,
-    'id' | 'job' | 'user' | 'enabled' | 'dateCreated' | 'startTime' | 'approvalRequired' | 'approvedAt'
+    'id' | 'jobPath' | 'user' | 'enabled' | 'dateCreated' | 'startTime' | 'approvalRequired' | 'approvedAt'
   >,
 ): Record<string, string> {
   const order = `${sortableTime(job.dateCreated)}#${job.id}`;
   return {
     gsi1pk: 'SCHEDULED',
     gsi1sk: order,
-    gsi2pk: scheduledJobJobPartition(job.job),
+    gsi2pk: scheduledJobJobPartition(job.jobPath),
     gsi2sk: order,
     gsi3pk: scheduledJobUserPartition(job.user),
     gsi3sk: order,
@@ -289,7 +289,7 @@ export function scheduledJobIndexKeys(
 
 /** What of a scheduled job filter the chosen partitions leave to a FilterExpression. */
 export interface ScheduledJobResidualFilter {
-  readonly job?: string | undefined;
+  readonly jobPath?: string | undefined;
   readonly user?: string | undefined;
   readonly enabled?: boolean | undefined;
   /** The approval states (gsi5 partitions) to keep. */
@@ -324,7 +324,7 @@ export function scheduledJobApprovalStates(
 export function scheduledJobListPlan(filter: ScheduledJobFilter): ScheduledJobListPlan | undefined {
   const states = scheduledJobApprovalStates(filter);
   if (states?.length === 0) return undefined;
-  const { job, user, enabled } = filter;
+  const { jobPath, user, enabled } = filter;
   const byCreation = (query: IndexQuery, residual: ScheduledJobResidualFilter): ScheduledJobListPlan => ({
     queries: [query],
     order: 'descending',
@@ -339,12 +339,12 @@ export function scheduledJobListPlan(filter: ScheduledJobFilter): ScheduledJobLi
       partition: scheduledJobApprovalPartition(state),
     })),
     order: 'ascending',
-    residual: { job, user, enabled },
+    residual: { jobPath, user, enabled },
   });
   // The queue is small by nature (requests wait there for a decision) and has its own order.
   if (states?.length === 1 && states[0] === 'pending') return byApproval();
-  if (job !== undefined)
-    return byCreation({ index: 'gsi2', partition: scheduledJobJobPartition(job) }, { user, enabled });
+  if (jobPath !== undefined)
+    return byCreation({ index: 'gsi2', partition: scheduledJobJobPartition(jobPath) }, { user, enabled });
   if (user !== undefined)
     return byCreation({ index: 'gsi3', partition: scheduledJobUserPartition(user) }, { enabled });
   if (states !== undefined) return byApproval();

@@ -141,7 +141,7 @@ export function jobResultToItem(result: JobResult): Item {
     ...jobResultIndexKeys(result),
     entity: 'job_result',
     id: result.id,
-    job: result.job,
+    job: result.jobPath,
     name: result.name,
     status: result.status,
     user: result.user,
@@ -165,7 +165,7 @@ export function jobResultFromItem(item: Item): JobResult {
   const parsed = jobResultItem.parse(item);
   return {
     id: parsed.id,
-    job: parsed.job,
+    jobPath: parsed.job,
     name: parsed.name,
     status: parsed.status,
     user: parsed.user,
@@ -224,7 +224,7 @@ export function scheduledJobToItem(job: ScheduledJob): Item {
     entity: 'scheduled_job',
     id: job.id,
     name: job.name,
-    job: job.job,
+    job: job.jobPath,
     interval: job.interval,
     start_time: job.startTime,
     time_zone: job.timeZone,
@@ -260,7 +260,7 @@ export function scheduledJobFromItem(item: Item): ScheduledJob {
   return {
     id: parsed.id,
     name: parsed.name,
-    job: parsed.job,
+    jobPath: parsed.job,
     interval: parsed.interval,
     startTime: parsed.start_time,
     timeZone: parsed.time_zone,

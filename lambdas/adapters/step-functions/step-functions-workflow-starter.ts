@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { RunRequest, WorkflowStarter } from '../../core/ports';
+import type { WorkflowRun, WorkflowStarter } from '../../core/ports';
 import { toWorkflowInput } from '../../workflow/run-job-workflow';
 
 /**
@@ -9,7 +9,7 @@ import { toWorkflowInput } from '../../workflow/run-job-workflow';
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
   constructor(private readonly props: { readonly client: SFNClient; readonly stateMachineArn: string }) {}
 
-  async startRun(request: RunRequest): Promise<string> {
+  async startRun(request: WorkflowRun): Promise<string> {
     try {
       const started = await this.props.client.send(
         new StartExecutionCommand({

@@ -93,7 +93,7 @@ function pageJson<T>(
 export function apiRoutes(deps: ApiDeps): Route[] {
   const scheduledJobJson = (job: ScheduledJob, links: RouteContext['links'], displayTimeZone?: string) =>
     serializeScheduledJob(job, links, deps.clock.now(), {
-      sensitive: deps.catalogue.get(job.job)?.hasSensitiveVariables ?? true,
+      sensitive: deps.catalogue.get(job.jobPath)?.hasSensitiveVariables ?? true,
       displayTimeZone,
     });
 
@@ -141,7 +141,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         const found = await listJobResults(
           deps.results,
           context.principal,
-          { job: filters.job, status, scheduledJob: filters.scheduled_job },
+          { jobPath: filters.job, status, scheduledJob: filters.scheduled_job },
           page,
         );
         return pageJson(context, found, (r) => serializeJobResult(r, context.links), {
@@ -180,7 +180,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           deps,
           context.principal,
           {
-            job: filters.job,
+            jobPath: filters.job,
             user: filters.user,
             enabled: parseBooleanParam('enabled', filters.enabled),
             approvalRequired: parseBooleanParam('approval_required', filters.approval_required),

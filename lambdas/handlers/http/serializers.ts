@@ -49,7 +49,7 @@ export function serializeJobResult(result: JobResult, links: Links) {
   return {
     id: result.id,
     url: `${links.baseUrl}/api/extras/job-results/${result.id}/`,
-    job: result.job,
+    job: result.jobPath,
     name: result.name,
     status: result.status,
     user: result.user,
@@ -137,7 +137,7 @@ export function serializeScheduledJob(
     id: job.id,
     url: `${links.baseUrl}/api/extras/scheduled-jobs/${job.id}/`,
     name: job.name,
-    job: job.job,
+    job: job.jobPath,
     interval: job.interval,
     start_time: job.startTime === undefined ? null : formatInZone(new Date(job.startTime), job.timeZone),
     time_zone: job.timeZone,

@@ -27,7 +27,7 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
   return {
     id: randomUUID(),
     name: `schedule ${randomUUID()}`,
-    job: JOB_A,
+    jobPath: JOB_A,
     interval: 'daily',
     startTime: at(86_400_000 + clock * 1000),
     timeZone: 'Europe/Paris',
@@ -372,7 +372,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       seeded = Array.from({ length: 48 }, (_, i) => {
         const approval = Math.floor(i / 8) % 3;
         return aScheduledJob({
-          job: i % 2 === 0 ? JOB_A : JOB_B,
+          jobPath: i % 2 === 0 ? JOB_A : JOB_B,
           user: Math.floor(i / 2) % 2 === 0 ? 'alice' : 'bob',
           enabled: Math.floor(i / 4) % 2 === 0,
           ...(approval === 1 ? pending : approval === 2 ? approved : {}),
@@ -393,7 +393,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
 
     const LIST_FILTERS: [string, ScheduledJobFilter][] = [
       ['no filter', {}],
-      ['job', { job: JOB_A }],
+      ['job', { jobPath: JOB_A }],
       ['user', { user: 'bob' }],
       ['enabled', { enabled: true }],
       ['disabled', { enabled: false }],
@@ -404,14 +404,17 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       ['the approval queue', { approvalRequired: true, approved: false }],
       ['approval required and approved', { approvalRequired: true, approved: true }],
       ['approval not required and not approved', { approvalRequired: false, approved: false }],
-      ['job and user', { job: JOB_B, user: 'alice' }],
-      ['job and disabled', { job: JOB_A, enabled: false }],
+      ['job and user', { jobPath: JOB_B, user: 'alice' }],
+      ['job and disabled', { jobPath: JOB_A, enabled: false }],
       ['user and enabled', { user: 'alice', enabled: true }],
-      ['the approval queue of one job', { job: JOB_A, approvalRequired: true, approved: false }],
+      ['the approval queue of one job', { jobPath: JOB_A, approvalRequired: true, approved: false }],
       ['approved for one user', { user: 'bob', approved: true }],
       ['approval required and enabled', { approvalRequired: true, enabled: true }],
       ['approval not required and disabled', { approvalRequired: false, enabled: false }],
-      ['every filter', { job: JOB_B, user: 'alice', enabled: true, approvalRequired: true, approved: true }],
+      [
+        'every filter',
+        { jobPath: JOB_B, user: 'alice', enabled: true, approvalRequired: true, approved: true },
+      ],
     ];
 
     it.each(LIST_FILTERS)(
@@ -493,7 +496,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
 
       // Act
       const { forward, backward, pages } = await walkBothWays(
-        (page) => own.list({ job: JOB_A, enabled: false }, page),
+        (page) => own.list({ jobPath: JOB_A, enabled: false }, page),
         limit,
       );
 
@@ -523,7 +526,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       const own = new DynamoDbScheduledJobStore({ client: db.docClient, tableName: await db.newTable() });
       const jobs = Array.from({ length: 12 }, (_, i) => aScheduledJob({ enabled: i !== 11 }));
       for (const job of jobs) await own.create(job);
-      const list = (page: PageRequest) => own.list({ job: JOB_A, enabled: false }, page);
+      const list = (page: PageRequest) => own.list({ jobPath: JOB_A, enabled: false }, page);
       const first = await list({ limit: 1 });
 
       // Act
@@ -541,7 +544,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       const own = new DynamoDbScheduledJobStore({ client: db.docClient, tableName: await db.newTable() });
       const jobs = Array.from({ length: 12 }, (_, i) => aScheduledJob({ enabled: i !== 0 }));
       for (const job of jobs) await own.create(job);
-      const list = (page: PageRequest) => own.list({ job: JOB_A, enabled: false }, page);
+      const list = (page: PageRequest) => own.list({ jobPath: JOB_A, enabled: false }, page);
       const last = await skipEmpty(list, await list({ limit: 1 }), 'next');
 
       // Act
@@ -556,10 +559,10 @@ describe('Class: DynamoDbScheduledJobStore', () => {
 
     it('throws BadRequestError for a cursor of another filter', async () => {
       // Prepare
-      const first = await listed.list({ job: JOB_A, enabled: true }, { limit: 2 });
+      const first = await listed.list({ jobPath: JOB_A, enabled: true }, { limit: 2 });
 
       // Act
-      const reading = listed.list({ job: JOB_A, enabled: false }, { limit: 2, cursor: first.next });
+      const reading = listed.list({ jobPath: JOB_A, enabled: false }, { limit: 2, cursor: first.next });
 
       // Assess
       await expect(reading).rejects.toThrow(BadRequestError);

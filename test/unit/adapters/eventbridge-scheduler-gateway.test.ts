@@ -47,7 +47,7 @@ function scheduledJob(request: ScheduleRequest, overrides: Partial<ScheduledJob>
   return {
     id: ID,
     name: schedule.name ?? '',
-    job: 'local/example/MyJob',
+    jobPath: 'local/example/MyJob',
     interval: schedule.interval,
     startTime: schedule.startTime?.toISOString(),
     timeZone: schedule.timeZone,

@@ -10,7 +10,7 @@ const NOW = new Date('2026-11-25T12:00:00.000Z');
 function deps() {
   return {
     scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
+    scheduler: new RecordingScheduleGateway(),
     clock: new FixedClock(NOW),
     ids: new SequentialIds(),
     metrics: new CountingBusinessMetrics(),
@@ -48,7 +48,7 @@ async function stored(d: Deps, overrides: Partial<ScheduledJob> = {}): Promise<S
   const job: ScheduledJob = {
     id,
     name: `job ${id}`,
-    job: 'local/example/MyJobWithNoVars',
+    jobPath: 'local/example/MyJobWithNoVars',
     timeZone: 'UTC',
     enabled: true,
     user: 'alice',
@@ -66,7 +66,7 @@ async function stored(d: Deps, overrides: Partial<ScheduledJob> = {}): Promise<S
 
 /** The schedule as the scheduler has it: put from the job in the given state. */
 function scheduleOf(d: Deps, job: ScheduledJob, state: 'ENABLED' | 'DISABLED'): void {
-  d.schedules.schedules.set(job.id, { ...job, enabled: state === 'ENABLED' });
+  d.scheduler.schedules.set(job.id, { ...job, enabled: state === 'ENABLED' });
 }
 
 const approved = { approvalRequired: true, approvedByUser: 'bob', approvedAt: '2026-11-21T00:00:00.000Z' };
@@ -88,8 +88,8 @@ describe('Function: reconcileSchedules', () => {
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
     expect(d.metrics.count('SchedulesRepaired')).toBe(1);
-    expect(d.schedules.calls).toEqual([`put:${job.id}:ENABLED`]);
-    expect(d.schedules.schedules.get(job.id)).toEqual(job);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:ENABLED`]);
+    expect(d.scheduler.schedules.get(job.id)).toEqual(job);
     expect(onRepaired).toHaveBeenCalledExactlyOnceWith({
       scheduledJobId: job.id,
       found: undefined,
@@ -108,7 +108,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
-    expect(d.schedules.calls).toEqual([`put:${job.id}:ENABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:ENABLED`]);
   });
 
   it('disables the schedule of a paused job that is still ENABLED', async () => {
@@ -123,7 +123,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
-    expect(d.schedules.calls).toEqual([`put:${job.id}:DISABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:DISABLED`]);
     expect(onRepaired).toHaveBeenCalledExactlyOnceWith({
       scheduledJobId: job.id,
       found: 'ENABLED',
@@ -140,7 +140,7 @@ describe('Function: reconcileSchedules', () => {
     await reconcileSchedules(d);
 
     // Assess
-    expect(d.schedules.calls).toEqual([`put:${job.id}:DISABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:DISABLED`]);
   });
 
   it('leaves schedules that match their job alone', async () => {
@@ -155,7 +155,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 3, repaired: 0, failed: 0 });
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 
   it.each([
@@ -173,7 +173,7 @@ describe('Function: reconcileSchedules', () => {
     // Prepare
     const d = deps();
     await stored(d, overrides);
-    const describeSchedule = vi.spyOn(d.schedules, 'describe');
+    const describeSchedule = vi.spyOn(d.scheduler, 'describe');
 
     // Act
     const summary = await reconcileSchedules(d);
@@ -181,7 +181,7 @@ describe('Function: reconcileSchedules', () => {
     // Assess
     expect(summary).toEqual({ checked: 0, repaired: 0, failed: 0 });
     expect(describeSchedule).not.toHaveBeenCalled();
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 
   it('counts a failed put, tells of it, and repairs the other jobs', async () => {
@@ -191,7 +191,7 @@ describe('Function: reconcileSchedules', () => {
     const failing = await stored(d);
     const last = await stored(d, { enabled: false });
     const error = new Error('throttled');
-    d.schedules.failPutOf.set(failing.id, error);
+    d.scheduler.failPutOf.set(failing.id, error);
     const onFailed = vi.fn();
 
     // Act
@@ -200,7 +200,7 @@ describe('Function: reconcileSchedules', () => {
     // Assess
     expect(summary).toEqual({ checked: 3, repaired: 2, failed: 1 });
     expect(onFailed).toHaveBeenCalledExactlyOnceWith(failing.id, error);
-    expect([...d.schedules.schedules.keys()].sort()).toEqual([first.id, last.id].sort());
+    expect([...d.scheduler.schedules.keys()].sort()).toEqual([first.id, last.id].sort());
   });
 
   it('counts a failed read of the schedule and goes on', async () => {
@@ -208,8 +208,8 @@ describe('Function: reconcileSchedules', () => {
     const d = deps();
     const unreadable = await stored(d);
     const other = await stored(d);
-    const realDescribe = d.schedules.describe.bind(d.schedules);
-    vi.spyOn(d.schedules, 'describe').mockImplementation(async (id) => {
+    const realDescribe = d.scheduler.describe.bind(d.scheduler);
+    vi.spyOn(d.scheduler, 'describe').mockImplementation(async (id) => {
       if (id === unreadable.id) throw new Error('access denied');
       return realDescribe(id);
     });
@@ -221,7 +221,7 @@ describe('Function: reconcileSchedules', () => {
     // Assess
     expect(summary).toEqual({ checked: 2, repaired: 1, failed: 1 });
     expect(onFailed).toHaveBeenCalledExactlyOnceWith(unreadable.id, expect.any(Error));
-    expect(d.schedules.calls).toEqual([`put:${other.id}:ENABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${other.id}:ENABLED`]);
   });
 
   it(`reads enabled and disabled jobs ${RECONCILE_PAGE_SIZE} at a time, to the end of each list`, async () => {
@@ -258,7 +258,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 2, repaired: 0, failed: 0 });
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 
   it('does not put a schedule for a job deleted since it was listed', async () => {
@@ -273,7 +273,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 0, failed: 0 });
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 });
 
@@ -283,7 +283,7 @@ describe('Function: reconcileSchedules (racing a resume)', () => {
     // and the user's own put reaches the scheduler before the repair's.
     const d = deps();
     const job = await stored(d, { enabled: false });
-    const gateway = d.schedules;
+    const gateway = d.scheduler;
     const put = gateway.put.bind(gateway);
     let resumed = false;
     gateway.put = async (putJob: ScheduledJob) => {

@@ -16,7 +16,7 @@ import { FixedClock, InMemoryInputSealer, InMemoryJobResultStore } from '../../s
 async function startedResult(results: InMemoryJobResultStore, job = 'local/example/MyJobWithNoVars') {
   await results.create({
     id: 'r1',
-    job,
+    jobPath: job,
     name: job,
     status: 'PENDING',
     user: 'bob',
@@ -29,7 +29,7 @@ async function startedResult(results: InMemoryJobResultStore, job = 'local/examp
 
 const request = (job: string, data: Record<string, unknown> = {}, timeLimitSeconds = 60) => ({
   jobResultId: 'r1',
-  job,
+  jobPath: job,
   data,
   user: 'bob',
   dryrun: false,

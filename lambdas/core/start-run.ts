@@ -7,7 +7,7 @@ import { hasPermission, type Principal } from './permissions';
 import type { Clock, IdGenerator, InputSealer, JobResultStore, RunInput, WorkflowStarter } from './ports';
 import { ENGLISH_MESSAGES } from './validation-messages';
 
-export interface RunJobDeps {
+export interface StartRunDeps {
   readonly catalogue: JobCatalogue;
   readonly results: JobResultStore;
   readonly workflow: WorkflowStarter;
@@ -63,7 +63,7 @@ function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
  * its input in the execution history, so it carries only the input sealed to this job result.
  */
 export async function startImmediateRun(
-  deps: RunJobDeps,
+  deps: StartRunDeps,
   principal: Principal,
   job: JobDefinition,
   data: Record<string, unknown>,
@@ -73,7 +73,7 @@ export async function startImmediateRun(
   const input = await runInput(deps, job, data, id);
   const result: JobResult = {
     id,
-    job: job.path,
+    jobPath: job.path,
     name: job.name,
     status: 'PENDING',
     user: principal.username,
@@ -88,7 +88,7 @@ export async function startImmediateRun(
     const execution = await deps.workflow.startRun({
       ...input,
       jobResultId: result.id,
-      job: job.path,
+      jobPath: job.path,
       timeLimitSeconds: job.timeLimitSeconds,
     });
     return { ...result, execution };
@@ -105,7 +105,7 @@ export async function startImmediateRun(
 
 /** Sealed before anything is recorded, so a sealer that is unavailable leaves no result behind. */
 async function runInput(
-  deps: RunJobDeps,
+  deps: StartRunDeps,
   job: JobDefinition,
   data: Record<string, unknown>,
   jobResultId: string,
