@@ -249,13 +249,30 @@ describe('At-least-once delivery', () => {
 
     // Act: two deliveries of the same occurrence, as EventBridge may make
     const input = { scheduled_job_id: job.id, scheduled_time: '2030-08-01T06:00:00Z' };
-    await Promise.all([server.workflow.startExecution(input), server.workflow.startExecution(input)]);
+    const executions = await Promise.all([
+      server.workflow.startExecution(input),
+      server.workflow.startExecution(input),
+    ]);
     await server.workflow.idle();
 
     // Assess
     expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.total_run_count).toBe(1);
     const results = await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`);
     expect(results.body.results).toHaveLength(1);
+    // Each state entered is billed: the run enters five, the refused duplicate four.
+    const statesEntered = executions
+      .map((arn) =>
+        server.workflow
+          .history(arn.split(':').pop() as string)
+          .filter((event) => event.type === 'StateEntered')
+          .map((event) => event.state),
+      )
+      .sort((a, b) => b.length - a.length);
+    expect(statesEntered).toEqual([
+      ['Route', 'ClaimOccurrence', 'ShouldRun', 'RunJob', 'RecordOutcome'],
+      ['Route', 'ClaimOccurrence', 'ShouldRun', 'NotRun'],
+    ]);
+    expect(server.metrics.count('DuplicateDeliveriesRefused')).toBe(1);
     await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`);
   });
 });

@@ -70,16 +70,23 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     timeLimitSeconds: 60,
   });
   await workflow.idle();
-  return { result: await results.get('r1'), steps };
+  const statesEntered = workflow
+    .history('r1')
+    .filter((event) => event.type === 'StateEntered')
+    .map((event) => event.state);
+  return { result: await results.get('r1'), steps, statesEntered, metrics: deps.metrics };
 }
 
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });
 
 describe('Workflow: run job', () => {
   it('records SUCCESS through start, run and finish', async () => {
-    const { result, steps } = await runOnce(() => undefined);
+    const { result, steps, statesEntered, metrics } = await runOnce(() => undefined);
     expect(result?.status).toBe('SUCCESS');
     expect(steps).toEqual(['start', 'finish']);
+    // Each state entered is billed; a run started now enters four.
+    expect(statesEntered).toEqual(['Route', 'MarkStarted', 'RunJob', 'RecordOutcome']);
+    expect(metrics.snapshot()).toEqual({ RunsStarted: 1, 'RunsFinished{status=SUCCESS}': 1 });
   });
 
   it('retries a step that failed for a passing reason, and records the outcome', async () => {
