@@ -5,6 +5,7 @@
 
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
@@ -53,6 +54,8 @@ export interface LocalOptions {
    * @default true
    */
   readonly startScheduler?: boolean;
+  /** Called with the DynamoDB client before first use: benchmarks meter each call with it. */
+  readonly instrumentDynamoDb?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
 }
 
 export interface LocalCountersign {
@@ -82,6 +85,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
 
   const dynamodb = await startLocalDynamoDb({
     tableName: TABLE_NAME,
+    instrument: options.instrumentDynamoDb,
     ...(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynamodb') }),
   });
   const client = createDocumentClient(dynamodb.client);
