@@ -28,9 +28,14 @@
  * are refused: classic crontab cannot express them, so no schedule of ours uses them. rate() is
  * refused likewise.
  */
-import type { IANAZone } from 'luxon';
 import type { SchedulerSchedule } from './scheduler-expression';
-import { instantsAtWallClock, offsetBeforeWallClock, wallClockOf, zoneNamed } from './time-zones';
+import {
+  instantsAtWallClock,
+  offsetBeforeWallClock,
+  type TimeZone,
+  wallClockOf,
+  zoneNamed,
+} from './time-zones';
 
 export class ScheduleExpressionError extends Error {
   constructor(message: string) {
@@ -220,7 +225,7 @@ export function nextOccurrence(schedule: SchedulerSchedule, after: Date): Date |
   return nextOccurrences(schedule, after, 1)[0];
 }
 
-function atInstant(wall: number, zone: IANAZone): number {
+function atInstant(wall: number, zone: TimeZone): number {
   const instants = instantsAtWallClock(wall, zone);
   return instants[0] ?? wall - offsetBeforeWallClock(wall, zone) * MINUTE_MS;
 }
@@ -241,7 +246,7 @@ const DAY_MS = 86_400_000;
  */
 function cronInstants(
   fields: CronFields,
-  zone: IANAZone,
+  zone: TimeZone,
   notBefore: number,
   notAfter: number,
   count: number,
