@@ -390,7 +390,7 @@ async function runCosts(): Promise<void> {
   }
   for (const item of Object.keys(itemized[0]?.items ?? {})) {
     console.log(
-      `${item.padEnd(24)}${itemized.map((r) => usd(1000 * (r.items as Record<string, number>)[item]!).padStart(22)).join('')}`,
+      `${item.padEnd(24)}${itemized.map((r) => usd(1000 * ((r.items as Record<string, number>)[item] ?? 0)).padStart(22)).join('')}`,
     );
   }
   console.log(
