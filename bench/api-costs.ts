@@ -30,6 +30,7 @@ import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb
 import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
 import { DynamoDbUserStore } from '../lambdas/adapters/dynamodb/dynamodb-user-store';
 import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { CountingBusinessMetrics } from '../lambdas/adapters/metrics/counting-business-metrics';
 import { systemClock, uuidGenerator } from '../lambdas/core/clock';
 import type { JobResult, JobResultFilter } from '../lambdas/core/job-results';
 import { bootstrapAdmin } from '../lambdas/core/user-administration';
@@ -45,6 +46,7 @@ import { startLocalDynamoDb } from '../local/local-dynamodb';
 import { LocalInputSealer } from '../local/local-input-sealer';
 import { LOCAL_SCHEDULER, LocalScheduler } from '../local/local-scheduler';
 import { LOCAL_STATE_MACHINE_ARN } from '../local/local-workflow';
+import { LogEventPublisher } from '../local/log-event-publisher';
 import { DynamoDbMeter, type MeteredCall } from './dynamodb-meter';
 import { PRICES } from './prices';
 
@@ -173,8 +175,13 @@ async function apiLatency(): Promise<void> {
         scheduledJobs,
         scheduler,
         // Runs are recorded PENDING and not executed: only the API's own DynamoDB calls are timed.
-        workflow: { startRun: async (run) => `${LOCAL_STATE_MACHINE_ARN}:${run.jobResultId}` },
+        workflow: {
+          startRun: async (run) => `${LOCAL_STATE_MACHINE_ARN}:${run.jobResultId}`,
+          startOccurrence: async (occurrence) => `${LOCAL_STATE_MACHINE_ARN}:${occurrence.scheduledJobId}`,
+        },
         inputSealer: new LocalInputSealer(),
+        events: new LogEventPublisher(logger),
+        metrics: new CountingBusinessMetrics(),
         clock: systemClock,
         ids: uuidGenerator,
         logger,

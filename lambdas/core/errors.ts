@@ -13,6 +13,8 @@ export abstract class DomainError extends Error {
     | 'validation'
     | 'bad-request'
     | 'conflict'
+    | 'gone'
+    | 'not-allowed'
     | 'unavailable';
 }
 
@@ -52,6 +54,16 @@ export class BadRequestError extends DomainError {
 export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
   readonly kind = 'conflict';
+}
+
+/** The record existed and was deleted; it is kept, with its history, but can no longer change. */
+export class GoneError extends DomainError {
+  readonly kind = 'gone';
+}
+
+/** The operation does not apply to this record at all (a dry run of a job that has none). */
+export class NotAllowedError extends DomainError {
+  readonly kind = 'not-allowed';
 }
 
 /** A dependency (the workflow service, the scheduler) refused or failed; the request changed nothing. */

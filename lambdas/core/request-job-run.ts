@@ -5,15 +5,19 @@
 import { ConflictError, ServiceUnavailableError, ValidationError } from './errors';
 import type { JobResult } from './job-results';
 import type { JobDefinition } from './jobs';
+import { MESSAGES } from './messages';
+import { notify } from './notifications';
 import type { Principal } from './permissions';
-import type { ScheduledJobStore, ScheduleGateway } from './ports';
-import type { ScheduledJob } from './scheduled-jobs';
+import type { BusinessMetrics, EventPublisher, ScheduledJobStore, ScheduleGateway } from './ports';
+import { initialApprovalStatus, type ScheduledJob } from './scheduled-jobs';
 import { type Schedule, toSchedulerInput, validateScheduleRequest } from './schedules';
 import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
 
 export interface RequestJobRunDeps extends StartRunDeps {
   readonly scheduledJobs: ScheduledJobStore;
   readonly scheduler: ScheduleGateway;
+  readonly events: EventPublisher;
+  readonly metrics: Pick<BusinessMetrics, 'approvalRequested'>;
 }
 
 export interface RunRequest {
@@ -27,8 +31,6 @@ export interface RunResponse {
   readonly scheduledJob: ScheduledJob | null;
   readonly jobResult: JobResult | null;
 }
-
-export const SENSITIVE_SCHEDULE_MESSAGE = 'Unable to schedule job: Job may have sensitive input variables';
 
 export async function requestJobRun(
   deps: RequestJobRunDeps,
@@ -70,7 +72,7 @@ export async function requestJobRun(
     ];
   }
   if (schedule !== undefined && schedule.interval !== 'immediately' && job.hasSensitiveVariables) {
-    errors.schedule = { ...(errors.schedule as object | undefined), interval: [SENSITIVE_SCHEDULE_MESSAGE] };
+    errors.schedule = { ...(errors.schedule as object | undefined), interval: [MESSAGES.sensitiveSchedule] };
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   if (schedule === undefined) throw new Error('unreachable: a valid request has a schedule');
@@ -118,6 +120,8 @@ async function createScheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: job.approvalRequired,
+    approvalStatus: initialApprovalStatus(job.approvalRequired),
+    history: [{ action: 'requested', user: principal.username, time: now.toISOString() }],
     schedule: scheduler && {
       expression: scheduler.scheduleExpression,
       timeZone: scheduler.scheduleExpressionTimezone,
@@ -129,11 +133,21 @@ async function createScheduledJob(
   try {
     await deps.scheduledJobs.create(scheduledJob);
   } catch (error) {
-    if (error instanceof ConflictError)
-      throw new ValidationError({ name: ['A scheduled job with this name already exists.'] });
+    if (error instanceof ConflictError) throw new ValidationError({ name: [MESSAGES.scheduleNameTaken] });
     throw error;
   }
-  if (!scheduledJob.approvalRequired) await handToScheduler(deps, scheduledJob);
+  if (scheduledJob.approvalStatus === 'pending') {
+    deps.metrics.approvalRequested();
+    await notify(deps, {
+      type: 'Approval Requested',
+      scheduledJobId: scheduledJob.id,
+      jobPath: scheduledJob.jobPath,
+      requester: scheduledJob.user,
+      startTime: scheduledJob.startTime,
+    });
+  } else {
+    await handToScheduler(deps, scheduledJob);
+  }
   return scheduledJob;
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -15,6 +16,7 @@ import { DynamoDbJobResultStore } from '../adapters/dynamodb/dynamodb-job-result
 import { DynamoDbScheduledJobStore } from '../adapters/dynamodb/dynamodb-scheduled-job-store';
 import { DynamoDbTokenStore } from '../adapters/dynamodb/dynamodb-token-store';
 import { DynamoDbUserStore } from '../adapters/dynamodb/dynamodb-user-store';
+import { EventBridgeEventPublisher } from '../adapters/eventbridge/eventbridge-event-publisher';
 import {
   EventBridgeScheduleGateway,
   EventBridgeScheduleRemover,
@@ -73,8 +75,26 @@ function inputSealer(use: 'seal' | 'open'): InputSealer {
   );
 }
 
-export function apiDependencies(logger: Logger) {
+/** Notifications (approval requested and decided, run finished) on the deployment's bus. */
+function eventPublisher(logger: Logger): EventBridgeEventPublisher {
+  const { EVENT_BUS_NAME } = readConfig(['EVENT_BUS_NAME']);
+  return new EventBridgeEventPublisher({
+    client: new EventBridgeClient(CLIENT_CONFIG),
+    eventBusName: EVENT_BUS_NAME,
+    onError: (error, event) =>
+      logger.error('Event not published', { type: event.type, error: error as Error }),
+  });
+}
+
+function workflowStarter(): StepFunctionsWorkflowStarter {
   const config = readConfig(['STATE_MACHINE_ARN']);
+  return new StepFunctionsWorkflowStarter({
+    client: new SFNClient(CLIENT_CONFIG),
+    stateMachineArn: config.STATE_MACHINE_ARN,
+  });
+}
+
+export function apiDependencies(logger: Logger) {
   const store = table();
   return {
     catalogue,
@@ -82,12 +102,11 @@ export function apiDependencies(logger: Logger) {
     users: new DynamoDbUserStore(store),
     tokens: new DynamoDbTokenStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
-    workflow: new StepFunctionsWorkflowStarter({
-      client: new SFNClient(CLIENT_CONFIG),
-      stateMachineArn: config.STATE_MACHINE_ARN,
-    }),
+    workflow: workflowStarter(),
     inputSealer: inputSealer('seal'),
     scheduler: scheduleGateway(),
+    events: eventPublisher(logger),
+    metrics: new PowertoolsBusinessMetrics(),
     clock: systemClock,
     ids: uuidGenerator,
     logger,
@@ -99,7 +118,7 @@ export function authorizerDependencies() {
   return { users: new DynamoDbUserStore(store), tokens: new DynamoDbTokenStore(store), clock: systemClock };
 }
 
-export function runStepDependencies() {
+export function runStepDependencies(logger: Logger) {
   const { SCHEDULE_GROUP_NAME } = readConfig(['SCHEDULE_GROUP_NAME']);
   const store = table();
   return {
@@ -111,6 +130,7 @@ export function runStepDependencies() {
       client: new SchedulerClient(CLIENT_CONFIG),
       groupName: SCHEDULE_GROUP_NAME,
     }),
+    events: eventPublisher(logger),
     clock: systemClock,
   };
 }
@@ -122,6 +142,7 @@ export function reconcileDependencies() {
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     results: new DynamoDbJobResultStore(store),
     scheduler: scheduleGateway(),
+    workflow: workflowStarter(),
     clock: systemClock,
   };
 }

@@ -9,6 +9,7 @@ const KNOWN = {
   INPUT_KEY_ARN: 'the KMS key that seals the input of jobs with sensitive variables',
   INPUT_KEY_PARAMETER: 'the Parameter Store key that seals the input of jobs with sensitive variables',
   AWS_REGION: 'the region (set by the Lambda runtime)',
+  EVENT_BUS_NAME: 'the EventBridge event bus that notifications are put on',
 } as const;
 
 export type ConfigName = keyof typeof KNOWN;

@@ -81,6 +81,7 @@ process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));`,
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
       SCHEDULER_TARGET_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
       INPUT_KEY_PARAMETER: '/countersign/Countersign-Workflow-InputKey',
+      EVENT_BUS_NAME: 'countersign-events',
     },
     timeout: 30_000,
   });
@@ -165,6 +166,6 @@ describe('Bundled handlers', () => {
 
   it('reconcile: lists scheduled jobs from the table and reports the pass', async () => {
     const result = await invoke('reconcile', { source: 'aws.events', 'detail-type': 'Scheduled Event' });
-    expect(result).toEqual({ checked: 0, repaired: 0, failed: 0, abandonedRuns: 0 });
+    expect(result).toEqual({ checked: 0, repaired: 0, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
   });
 });

@@ -113,6 +113,8 @@ function scheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     schedule: {
       expression: scheduler.scheduleExpression,
       timeZone: scheduler.scheduleExpressionTimezone,

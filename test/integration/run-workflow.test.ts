@@ -17,6 +17,7 @@ import {
   FixedClock,
   InMemoryInputSealer,
   InMemoryJobResultStore,
+  RecordingEventPublisher,
   RecordingScheduleGateway,
 } from '../support/in-memory-stores';
 
@@ -34,6 +35,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     scheduledJobs: new InMemoryScheduledJobStore(),
     scheduler: new RecordingScheduleGateway(),
     metrics: new CountingBusinessMetrics(),
+    events: new RecordingEventPublisher(),
   };
   const runStep = createRunStepHandler(deps, logger) as LocalLambda;
   const calls = new Map<string, number>();
@@ -127,6 +129,7 @@ describe('Workflow: run job', () => {
       scheduledJobs: new InMemoryScheduledJobStore(),
       scheduler: new RecordingScheduleGateway(),
       metrics: new CountingBusinessMetrics(),
+      events: new RecordingEventPublisher(),
     };
     const workflow = new LocalWorkflow({
       catalogue,

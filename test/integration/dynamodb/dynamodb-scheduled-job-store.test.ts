@@ -8,9 +8,15 @@ import {
 import { scheduledJobKey } from '../../../lambdas/adapters/dynamodb/keys';
 import { scheduledJobNameToItem, scheduledJobToItem } from '../../../lambdas/adapters/dynamodb/mappers';
 import { MAX_FILTERED_QUERIES } from '../../../lambdas/adapters/dynamodb/query-page';
-import { BadRequestError, ConflictError, NotFoundError } from '../../../lambdas/core/errors';
+import { BadRequestError, ConflictError } from '../../../lambdas/core/errors';
 import type { Page, PageRequest } from '../../../lambdas/core/pagination';
-import type { ScheduledJob, ScheduledJobFilter } from '../../../lambdas/core/scheduled-jobs';
+import {
+  AWAITING_DECISION,
+  approvableBy,
+  LIVE,
+  type ScheduledJob,
+  type ScheduledJobFilter,
+} from '../../../lambdas/core/scheduled-jobs';
 import { type LocalDynamoDb, startDynalite } from '../../support/dynalite';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import { FixedClock } from '../../support/in-memory-stores';
@@ -38,6 +44,8 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
     totalRunCount: 0,
     dateCreated: at(clock * 1000),
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     schedule: {
       expression: 'cron(0 9 * * ? *)',
       timeZone: 'Europe/Paris',
@@ -49,8 +57,12 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
   };
 }
 
-const approved = { approvalRequired: true, approvedAt: at(5_000), approvedByUser: 'bob' } as const;
-const pending = { approvalRequired: true } as const;
+const approved = {
+  approvalRequired: true,
+  approvalStatus: 'approved',
+  decision: { outcome: 'approved', user: 'bob', at: at(5_000) },
+} as const;
+const pending = { approvalRequired: true, approvalStatus: 'pending' } as const;
 
 /** Follows `next` to the end, then `previous` back, and returns the items met each way, in list order. */
 async function walkBothWays<T>(
@@ -314,18 +326,21 @@ describe('Class: DynamoDbScheduledJobStore', () => {
     });
   });
 
-  describe('Method: setEnabled', () => {
-    it('sets enabled and returns the updated job', async () => {
+  describe('Method: update', () => {
+    const paused = { action: 'paused', user: 'alice', time: at(9_000) } as const;
+
+    it('sets enabled, appends the history entry in the same write, and returns the updated job', async () => {
       // Prepare
       const job = aScheduledJob();
       await store.create(job);
 
       // Act
-      const disabled = await store.setEnabled(job.id, false);
+      const outcome = await store.update(job.id, { enabled: false, history: paused }, LIVE);
 
       // Assess
-      expect(disabled).toEqual({ ...job, enabled: false });
-      expect(await store.get(job.id)).toEqual({ ...job, enabled: false });
+      const expected = { ...job, enabled: false, history: [paused] };
+      expect(outcome).toEqual({ kind: 'updated', scheduledJob: expected });
+      expect(await store.get(job.id)).toEqual(expected);
     });
 
     it('moves the job between the enabled lists', async () => {
@@ -337,9 +352,9 @@ describe('Class: DynamoDbScheduledJobStore', () => {
         (await own.list({ enabled }, { limit: 10 })).items.map((item) => item.id);
 
       // Act
-      await own.setEnabled(job.id, false);
+      await own.update(job.id, { enabled: false, history: paused }, LIVE);
       const whileDisabled = [await ids(true), await ids(false)];
-      await own.setEnabled(job.id, true);
+      await own.update(job.id, { enabled: true, history: { ...paused, action: 'resumed' } }, LIVE);
       const whenEnabled = [await ids(true), await ids(false)];
 
       // Assess
@@ -347,16 +362,179 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       expect(whenEnabled).toEqual([[job.id], []]);
     });
 
-    it('throws NotFoundError for an unknown id, and creates nothing', async () => {
+    it('refuses an unknown id, and creates nothing', async () => {
       // Prepare
       const id = randomUUID();
 
       // Act
-      const setting = store.setEnabled(id, true);
+      const outcome = await store.update(id, { enabled: true, history: paused }, LIVE);
 
       // Assess
-      await expect(setting).rejects.toThrow(new NotFoundError('No ScheduledJob matches the given query.'));
+      expect(outcome).toEqual({ kind: 'refused', current: undefined });
       expect(await store.get(id)).toBeUndefined();
+    });
+  });
+
+  describe('Method: update (decisions and deletion)', () => {
+    const decision = (outcome: 'approved' | 'denied', user: string) => ({ outcome, user, at: at(7_000) });
+    const entry = (action: 'approved' | 'denied' | 'deleted', user: string) => ({
+      action,
+      user,
+      time: at(7_000),
+    });
+
+    it('approves only a pending request, and never for its requester', async () => {
+      // Prepare
+      const job = aScheduledJob({ ...pending });
+      await store.create(job);
+      const approve = (user: string) =>
+        store.update(
+          job.id,
+          {
+            decision: { status: 'approved', decision: decision('approved', user), handoff: 'schedule' },
+            history: entry('approved', user),
+          },
+          approvableBy(user),
+        );
+
+      // Act
+      const own = await approve('alice');
+      const first = await approve('bob');
+      const second = await approve('carol');
+
+      // Assess
+      expect(own).toEqual({ kind: 'refused', current: job });
+      expect(first.kind).toBe('updated');
+      expect(second).toMatchObject({ kind: 'refused', current: { decision: decision('approved', 'bob') } });
+      expect(await store.get(job.id)).toEqual({
+        ...job,
+        approvalStatus: 'approved',
+        decision: decision('approved', 'bob'),
+        handoff: 'schedule',
+        history: [entry('approved', 'bob')],
+      });
+    });
+
+    it('makes exactly one of ten concurrent decisions', async () => {
+      // Prepare
+      const job = aScheduledJob({ ...pending });
+      await store.create(job);
+
+      // Act
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.update(
+            job.id,
+            {
+              decision: {
+                status: i % 2 === 0 ? 'approved' : 'denied',
+                decision: decision(i % 2 === 0 ? 'approved' : 'denied', `user${i}`),
+              },
+              history: entry(i % 2 === 0 ? 'approved' : 'denied', `user${i}`),
+            },
+            AWAITING_DECISION,
+          ),
+        ),
+      );
+
+      // Assess
+      expect(outcomes.filter((outcome) => outcome.kind === 'updated')).toHaveLength(1);
+      expect((await store.get(job.id))?.history).toHaveLength(1);
+    });
+
+    it('moves a request between the queue, the handoff partition and the approved list', async () => {
+      // Prepare
+      const own = new DynamoDbScheduledJobStore({ client: db.docClient, tableName: await db.newTable() });
+      const job = aScheduledJob({ ...pending });
+      await own.create(job);
+      const ids = async (filter: ScheduledJobFilter) =>
+        (await own.list(filter, { limit: 10 })).items.map((item) => item.id);
+      const lists = async () => [
+        await ids({ approvalRequired: true, approved: false }),
+        await ids({ awaitingHandoff: true }),
+        await ids({ approvalStatus: 'approved' }),
+      ];
+
+      // Act
+      const queued = await lists();
+      await own.update(
+        job.id,
+        {
+          decision: { status: 'approved', decision: decision('approved', 'bob'), handoff: 'run' },
+          history: entry('approved', 'bob'),
+        },
+        approvableBy('bob'),
+      );
+      const handingOff = await lists();
+      const claimed = await own.claimOccurrence(job.id, at(7_000), 'exec-1', [], { handoff: true });
+      const handedOn = await lists();
+
+      // Assess
+      expect(queued).toEqual([[job.id], [], []]);
+      expect(handingOff).toEqual([[], [job.id], [job.id]]);
+      expect(claimed.kind).toBe('claimed');
+      expect(handedOn).toEqual([[], [], [job.id]]);
+      expect((await own.get(job.id))?.handoff).toBeUndefined();
+    });
+
+    it('claims an approved run only while its handoff is pending', async () => {
+      const job = aScheduledJob({ ...approved, handoff: 'schedule' });
+      await store.create(job);
+      const refused = await store.claimOccurrence(job.id, at(7_000), 'exec-1', [], { handoff: true });
+      expect(refused.kind).toBe('not-runnable');
+      expect((await store.get(job.id))?.claims).toEqual({});
+    });
+
+    it('keeps a deleted job, with its history, out of every list, frees its name, and refuses to claim it', async () => {
+      // Prepare
+      const own = new DynamoDbScheduledJobStore({
+        client: db.docClient,
+        tableName: await db.newTable(),
+        clock: time,
+      });
+      const job = aScheduledJob({ ...approved });
+      await own.create(job);
+
+      // Act
+      const deleted = await own.update(
+        job.id,
+        { deleted: { user: 'alice', at: at(7_000) }, history: entry('deleted', 'alice') },
+        LIVE,
+      );
+      const again = await own.update(
+        job.id,
+        { deleted: { user: 'bob', at: at(8_000) }, history: entry('deleted', 'bob') },
+        LIVE,
+      );
+      const lists = await Promise.all(
+        [
+          {},
+          { jobPath: JOB_A },
+          { user: 'alice' },
+          { enabled: true },
+          { approvalStatus: 'approved' as const },
+        ].map(async (filter) => (await own.list(filter, { limit: 10 })).items),
+      );
+      const claim = await own.claimOccurrence(job.id, at(9_000), 'exec-1', []);
+      const sameName = aScheduledJob({ name: job.name });
+      await own.create(sameName);
+
+      // Assess
+      expect(deleted).toEqual({
+        kind: 'updated',
+        scheduledJob: {
+          ...job,
+          deleted: { user: 'alice', at: at(7_000) },
+          history: [entry('deleted', 'alice')],
+        },
+      });
+      expect(again.kind).toBe('refused');
+      expect(lists).toEqual(
+        [[], [], [], [], []].map(() => expect.not.arrayContaining([expect.objectContaining({ id: job.id })])),
+      );
+      expect(claim.kind).toBe('not-runnable');
+      expect((await own.get(sameName.id))?.name).toBe(job.name);
+      expect((await own.get(job.id))?.deleted).toEqual({ user: 'alice', at: at(7_000) });
     });
   });
 
@@ -474,7 +652,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       ]);
 
       // Assess
-      const waiting = seeded.filter((job) => job.approvalRequired && job.approvedAt === undefined);
+      const waiting = seeded.filter((job) => job.approvalStatus === 'pending');
       expect(queue.items.map((job) => job.id)).toEqual(sorted(waiting, startOrder, 1));
       expect(all.items.map((job) => job.id)).toEqual(sorted(seeded, createdOrder, -1));
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CountingBusinessMetrics } from '../../../lambdas/adapters/metrics/counting-business-metrics';
 import { RECONCILE_PAGE_SIZE, reconcileSchedules } from '../../../lambdas/core/reconcile-schedules';
-import type { ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
+import { LIVE, type ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import { FixedClock, RecordingScheduleGateway, SequentialIds } from '../../support/in-memory-stores';
 
@@ -56,6 +56,8 @@ async function stored(d: Deps, overrides: Partial<ScheduledJob> = {}): Promise<S
     totalRunCount: 0,
     dateCreated: '2026-11-20T00:00:00.000Z',
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     claims: {},
     ...DAILY,
     ...overrides,
@@ -69,7 +71,11 @@ function scheduleOf(d: Deps, job: ScheduledJob, state: 'ENABLED' | 'DISABLED'): 
   d.scheduler.schedules.set(job.id, { ...job, enabled: state === 'ENABLED' });
 }
 
-const approved = { approvalRequired: true, approvedByUser: 'bob', approvedAt: '2026-11-21T00:00:00.000Z' };
+const approved = {
+  approvalRequired: true,
+  approvalStatus: 'approved',
+  decision: { outcome: 'approved', user: 'bob', at: '2026-11-21T00:00:00.000Z' },
+} as const;
 
 describe('Function: reconcileSchedules', () => {
   it.each([
@@ -159,9 +165,12 @@ describe('Function: reconcileSchedules', () => {
   });
 
   it.each([
-    ['a recurring request awaiting approval', { approvalRequired: true }],
-    ['a one-off awaiting approval', { ...FUTURE, approvalRequired: true }],
-    ['a paused request awaiting approval', { approvalRequired: true, enabled: false }],
+    ['a recurring request awaiting approval', { approvalRequired: true, approvalStatus: 'pending' }],
+    ['a one-off awaiting approval', { ...FUTURE, approvalRequired: true, approvalStatus: 'pending' }],
+    [
+      'a paused request awaiting approval',
+      { approvalRequired: true, approvalStatus: 'pending', enabled: false },
+    ],
     [
       'an immediately request (never scheduled)',
       { interval: 'immediately', oneOff: true, schedule: undefined, ...approved },
@@ -289,8 +298,13 @@ describe('Function: reconcileSchedules (racing a resume)', () => {
     gateway.put = async (putJob: ScheduledJob) => {
       if (!resumed) {
         resumed = true;
-        const current = await d.scheduledJobs.setEnabled(job.id, true);
-        await put(current);
+        const resumedJob = await d.scheduledJobs.update(
+          job.id,
+          { enabled: true, history: { action: 'resumed', user: 'alice', time: '2026-11-25T12:00:00.000Z' } },
+          LIVE,
+        );
+        if (resumedJob.kind !== 'updated') throw new Error('not resumed');
+        await put(resumedJob.scheduledJob);
       }
       await put(putJob);
     };

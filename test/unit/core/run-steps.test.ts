@@ -11,7 +11,12 @@ import {
 } from '../../../lambdas/core/run-steps';
 import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
-import { FixedClock, InMemoryInputSealer, InMemoryJobResultStore } from '../../support/in-memory-stores';
+import {
+  FixedClock,
+  InMemoryInputSealer,
+  InMemoryJobResultStore,
+  RecordingEventPublisher,
+} from '../../support/in-memory-stores';
 
 async function startedResult(results: InMemoryJobResultStore, job = 'local/example/MyJobWithNoVars') {
   await results.create({
@@ -187,7 +192,8 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
   it('are idempotent for the same execution and outcome', async () => {
     // Prepare
     const results = new InMemoryJobResultStore();
-    const deps = { results, clock: new FixedClock(), metrics: new CountingBusinessMetrics() };
+    const events = new RecordingEventPublisher();
+    const deps = { results, clock: new FixedClock(), events, metrics: new CountingBusinessMetrics() };
     await startedResult(results);
 
     // Act
@@ -199,11 +205,48 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     expect(again.status).toBe('SUCCESS');
     await expect(markRunStarted(deps, 'r1', 'exec-2')).rejects.toThrow('expected state');
     expect(deps.metrics.count('RunsStarted')).toBe(1);
+    // At least once: a retried step tells again, with the same content.
+    expect(events.published).toEqual([
+      expect.objectContaining({
+        type: 'Job Run Finished',
+        jobResultId: 'r1',
+        status: 'SUCCESS',
+        user: 'bob',
+      }),
+      expect.objectContaining({
+        type: 'Job Run Finished',
+        jobResultId: 'r1',
+        status: 'SUCCESS',
+        user: 'bob',
+      }),
+    ]);
+  });
+
+  it('finishes the run even when its notification cannot be sent', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    const events = new RecordingEventPublisher();
+    events.failWith = new Error('bus unavailable');
+    await startedResult(results);
+
+    // Act
+    const finished = await recordOutcome(
+      { results, clock: new FixedClock(), events, metrics: new CountingBusinessMetrics() },
+      'r1',
+      {
+        status: 'SUCCESS',
+      },
+    );
+
+    // Assess
+    expect(finished.status).toBe('SUCCESS');
+    expect((await results.get('r1'))?.status).toBe('SUCCESS');
   });
 
   it('records a workflow failure once and never overwrites a finished result', async () => {
     const results = new InMemoryJobResultStore();
-    const deps = { results, clock: new FixedClock(), metrics: new CountingBusinessMetrics() };
+    const events = new RecordingEventPublisher();
+    const deps = { results, clock: new FixedClock(), events, metrics: new CountingBusinessMetrics() };
     await startedResult(results);
 
     const failed = await recordFailure(deps, 'r1', { Error: 'States.Timeout' });
@@ -213,6 +256,9 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     expect(again?.error).toBe('The job did not finish within its time limit.');
     expect(await recordFailure(deps, 'missing', {})).toBeUndefined();
     expect(deps.metrics.snapshot()).toEqual({ 'RunsFinished{status=FAILURE}': 1 });
+    expect(events.published.map((event) => event.type === 'Job Run Finished' && event.status)).toEqual([
+      'FAILURE',
+    ]);
   });
 });
 
