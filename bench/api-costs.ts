@@ -242,9 +242,62 @@ async function apiLatency(): Promise<void> {
     }),
   );
   await measure('GET scheduled-jobs list (50)', () => call('GET', '/api/extras/scheduled-jobs/?limit=50'));
+  // Approvals: the admin requests, a second user decides (no one approves their own request).
+  const approver = await bootstrapApprover(url);
+  const request = async (name: string) => {
+    const response = await fetch(`${url}/api/extras/jobs/local/example/RotateCredentials/run/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        data: { service: 'db' },
+        schedule: { name, interval: 'future', start_time: '2031-01-01T09:00:00Z' },
+      }),
+    });
+    return ((await response.json()) as { scheduled_job: { id: string } }).scheduled_job.id;
+  };
+  const decide = async (path: string) => {
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Token ${approver}` },
+    });
+    if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const pending: string[] = [];
+  await measure('POST run needing approval (queued)', async (i) => {
+    const response = await fetch(`${url}/api/extras/jobs/local/example/RotateCredentials/run/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        data: { service: 'db' },
+        schedule: { name: `bench approval ${i}`, interval: 'future', start_time: '2031-01-01T09:00:00Z' },
+      }),
+    });
+    pending.push(((await response.json()) as { scheduled_job: { id: string } }).scheduled_job.id);
+  });
+  await measure('POST approve (decision, then schedule)', (i) =>
+    decide(`/api/extras/scheduled-jobs/${pending[i]}/approve/`),
+  );
+  const toDeny: string[] = [];
+  for (let i = 0; i < SAMPLES; i += 1) toDeny.push(await request(`bench deny ${i}`));
+  await measure('POST deny', (i) => decide(`/api/extras/scheduled-jobs/${toDeny[i]}/deny/`));
   await server.close();
   await dynamodb.close();
   await rm(dir, { recursive: true, force: true });
+
+  /** A second user with `approve`, and a token for it, made through the API as an operator would. */
+  async function bootstrapApprover(base: string): Promise<string> {
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as { key?: string };
+    };
+    await post('/api/users/users/', { username: 'approver', permissions: ['view', 'run', 'approve'] });
+    return (await post('/api/users/tokens/', { user: 'approver' })).key as string;
+  }
 }
 
 // 3 ────────────────────────────────────────────────────────────────────────────────────────────────
