@@ -50,6 +50,7 @@ const LAMBDA_ENV = {
   SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
   SCHEDULER_TARGET_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
   INPUT_KEY_PARAMETER: '/countersign/bench',
+  EVENT_BUS_NAME: 'countersign-bench',
 };
 
 interface Measured {
@@ -87,7 +88,16 @@ async function initTimes(modulePath: string | undefined, dir: string): Promise<n
   const times: number[] = [];
   // One at a time: parallel processes would measure each other.
   for (let i = 0; i < runs; i += 1) {
-    const { stdout } = await run(process.execPath, [driver], { env: LAMBDA_ENV });
+    const { stdout } = await run(process.execPath, [driver], { env: LAMBDA_ENV }).catch((error: unknown) => {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+      throw new Error(
+        `${modulePath} failed to load: ${stderr
+          .split('\n')
+          .filter((line) => /Error/.test(line))
+          .at(-1)
+          ?.slice(0, 300)}`,
+      );
+    });
     times.push(Number(stdout));
   }
   return times;
