@@ -10,8 +10,8 @@ import type { JobCatalogue } from '../lambdas/core/jobs';
 import type { WorkflowRun, WorkflowStarter } from '../lambdas/core/ports';
 import {
   buildRunJobWorkflow,
+  occurrenceExecution,
   runTaskTimeoutSeconds,
-  type ScheduledWorkflowInput,
   toWorkflowInput,
 } from '../lambdas/workflow/run-job-workflow';
 import { type LocalLambda, localLambdaContext } from './lambda-context';
