@@ -56,18 +56,13 @@ export interface LocalSchedulerProps {
   readonly onError?: ((error: unknown) => void) | undefined;
 }
 
-/** A schedule as the emulator holds it, for inspection. */
-export interface LocalSchedule {
+/** A schedule as the emulator holds it, for inspection: the core schedule form, and what EventBridge keeps beside it. */
+export interface LocalSchedule extends SchedulerSchedule {
   readonly arn: string;
   readonly groupName: string;
   readonly name: string;
   readonly description?: string | undefined;
-  readonly expression: string;
-  readonly timeZone: string;
-  readonly startDate?: string | undefined;
-  readonly endDate?: string | undefined;
   readonly state: 'ENABLED' | 'DISABLED';
-  readonly actionAfterCompletion: 'NONE' | 'DELETE';
   readonly target: Target;
   readonly creationDate: string;
   readonly lastModificationDate: string;
@@ -533,22 +528,11 @@ function isJson(text: string): boolean {
 
 /** The occurrences due by `now` that have not been dealt with, and whether the last of them ends the schedule. */
 function dueOccurrences(stored: StoredSchedule, now: number): { occurrences: number[]; finished: boolean } {
-  const schedule = toSchedulerSchedule(stored);
-  const occurrences = occurrencesBetween(schedule, Date.parse(stored.checkedThrough), now);
+  const occurrences = occurrencesBetween(stored, Date.parse(stored.checkedThrough), now);
   const last = occurrences.at(-1);
   const finished =
-    last !== undefined && occurrencesBetween(schedule, last, Number.POSITIVE_INFINITY, 1).length === 0;
+    last !== undefined && occurrencesBetween(stored, last, Number.POSITIVE_INFINITY, 1).length === 0;
   return { occurrences, finished };
-}
-
-/** A stored schedule as the core evaluator takes it. */
-function toSchedulerSchedule(stored: StoredSchedule): SchedulerSchedule {
-  return {
-    scheduleExpression: stored.expression,
-    scheduleExpressionTimezone: stored.timeZone,
-    startDate: stored.startDate === undefined ? undefined : new Date(stored.startDate),
-    endDate: stored.endDate === undefined ? undefined : new Date(stored.endDate),
-  };
 }
 
 /** `checkedThrough` moved up to `now`, never back. */

@@ -8,7 +8,7 @@ import type { JobDefinition } from './jobs';
 import type { Principal } from './permissions';
 import type { ScheduledJobStore, ScheduleGateway } from './ports';
 import type { ScheduledJob } from './scheduled-jobs';
-import { type Schedule, toSchedulerInput, validateScheduleRequest } from './schedules';
+import { type Schedule, toSchedulerSchedule, validateScheduleRequest } from './schedules';
 import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
 
 export interface RequestJobRunDeps extends StartRunDeps {
@@ -102,7 +102,6 @@ async function createScheduledJob(
   schedule: Schedule,
 ): Promise<ScheduledJob> {
   const now = deps.clock.now();
-  const scheduler = schedule.interval === 'immediately' ? undefined : toSchedulerInput(schedule);
   const scheduledJob: ScheduledJob = {
     id: deps.ids.newId(),
     name: schedule.name ?? `${job.name} requested by ${principal.username} at ${now.toISOString()}`,
@@ -118,12 +117,7 @@ async function createScheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: job.approvalRequired,
-    schedule: scheduler && {
-      expression: scheduler.scheduleExpression,
-      timeZone: scheduler.scheduleExpressionTimezone,
-      startDate: scheduler.startDate?.toISOString(),
-      actionAfterCompletion: scheduler.actionAfterCompletion,
-    },
+    schedule: schedule.interval === 'immediately' ? undefined : toSchedulerSchedule(schedule),
     claims: {},
   };
   try {

@@ -9,14 +9,13 @@ import {
   oneOffHasPassed,
   type ScheduledJob,
   type ScheduledJobFilter,
-  schedulerScheduleOf,
 } from './scheduled-jobs';
 import {
   canonicalTimeZone,
   formatInZone,
   nextRunTimes,
   ScheduleExpressionError,
-  toSchedulerInput,
+  toSchedulerSchedule,
   upcomingRunTimes,
   validateScheduleRequest,
 } from './schedules';
@@ -127,7 +126,7 @@ export function upcomingRuns(
   if (!job.enabled || job.schedule === undefined) return [];
   if (job.oneOff && job.totalRunCount > 0) return [];
   try {
-    return upcomingRunTimes(schedulerScheduleOf(job.schedule), now, count, displayTimeZone);
+    return upcomingRunTimes(job.schedule, now, count, displayTimeZone);
   } catch (error) {
     // A stored expression this version cannot evaluate must not make the record unreadable.
     if (error instanceof ScheduleExpressionError) return [];
@@ -168,7 +167,7 @@ export function previewSchedule(
   }
   return {
     nextRunTimes: nextRunTimes(validated.schedule, now, count, zone),
-    expression: toSchedulerInput(validated.schedule).scheduleExpression,
+    expression: toSchedulerSchedule(validated.schedule).expression,
     timeZone: validated.schedule.timeZone,
   };
 }

@@ -20,7 +20,7 @@ import type { Clock } from '../../lambdas/core/ports';
 import type { ScheduledJob } from '../../lambdas/core/scheduled-jobs';
 import {
   type ScheduleRequest,
-  toSchedulerInput,
+  toSchedulerSchedule,
   validateScheduleRequest,
 } from '../../lambdas/core/schedules';
 import { LOCAL_SCHEDULER, LocalScheduler, type LocalSchedulerProps } from '../../local/local-scheduler';
@@ -88,7 +88,7 @@ function harness(start: string, options: { directory?: string; failures?: number
   return { clock, invocations, firedAt, scheduler, gateway, props, runUntil };
 }
 
-/** The path a request takes in production: validated schedule → toSchedulerInput → ScheduledJob.schedule. */
+/** The path a request takes in production: validated schedule → toSchedulerSchedule → ScheduledJob.schedule. */
 function scheduledJob(
   request: ScheduleRequest,
   now: Date,
@@ -97,7 +97,6 @@ function scheduledJob(
   const validated = validateScheduleRequest(request, now);
   if (!validated.ok) throw new Error(`Invalid test schedule: ${JSON.stringify(validated.errors)}`);
   const { schedule } = validated;
-  const scheduler = toSchedulerInput(schedule);
   return {
     id: ID,
     name: schedule.name ?? '',
@@ -113,12 +112,7 @@ function scheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: false,
-    schedule: {
-      expression: scheduler.scheduleExpression,
-      timeZone: scheduler.scheduleExpressionTimezone,
-      startDate: scheduler.startDate?.toISOString(),
-      actionAfterCompletion: scheduler.actionAfterCompletion,
-    },
+    schedule: toSchedulerSchedule(schedule),
     claims: {},
     ...overrides,
   };
