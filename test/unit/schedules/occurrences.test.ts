@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   type EvaluatedSchedule,
+  isLastOccurrence,
   nextOccurrence,
   nextOccurrences,
+  occurrencesBetween,
   parseScheduleExpression,
   ScheduleExpressionError,
 } from '../../../lambdas/core/schedules';
@@ -366,6 +368,73 @@ describe('Function: nextOccurrences', () => {
 
     // Assess
     expect(call).toThrow('Unknown time zone "Mars/Olympus".');
+  });
+});
+
+describe('Function: occurrencesBetween', () => {
+  const at = (text: string) => Date.parse(text);
+  const every15 = { expression: 'cron(0/15 * * * ? *)', timeZone: 'UTC' };
+
+  it('lists the occurrences after `after` and up to `through` inclusive, earliest first', () => {
+    // Act
+    const result = occurrencesBetween(every15, at('2030-01-01T00:00:00Z'), at('2030-01-01T01:00:00Z'));
+
+    // Assess
+    expect(result.map((instant) => new Date(instant).toISOString())).toEqual(
+      ['2030-01-01T00:15:00Z', '2030-01-01T00:30:00Z', '2030-01-01T00:45:00Z', '2030-01-01T01:00:00Z'].map(
+        iso,
+      ),
+    );
+  });
+
+  it('finds nothing when the next occurrence is later', () => {
+    // Act
+    const result = occurrencesBetween(every15, at('2030-01-01T00:00:00Z'), at('2030-01-01T00:14:59.999Z'));
+
+    // Assess
+    expect(result).toEqual([]);
+  });
+
+  it('lists a backlog longer than one batch, a week of minutes, without a gap', () => {
+    // Act
+    const result = occurrencesBetween(
+      { expression: 'cron(* * * * ? *)', timeZone: 'Europe/Berlin' },
+      at('2030-03-25T00:00:00Z'),
+      at('2030-04-01T00:00:00Z'),
+    );
+
+    // Assess
+    expect(result).toHaveLength(7 * 24 * 60);
+    expect(
+      result.every((instant, index) => index === 0 || instant - (result[index - 1] ?? 0) === 60_000),
+    ).toBe(true);
+  });
+
+  it('stops at the limit', () => {
+    // Act
+    const result = occurrencesBetween(every15, at('2030-01-01T00:00:00Z'), Number.POSITIVE_INFINITY, 2);
+
+    // Assess
+    expect(result).toEqual([at('2030-01-01T00:15:00Z'), at('2030-01-01T00:30:00Z')]);
+  });
+});
+
+describe('Function: isLastOccurrence', () => {
+  it.each([
+    { case: 'an at() at its only run', schedule: { expression: 'at(2030-01-01T09:00:00)' }, last: true },
+    {
+      case: 'a cron() at its EndDate',
+      schedule: { expression: 'cron(0 9 * * ? *)', endDate: '2030-01-01T09:00:00Z' },
+      last: true,
+    },
+    { case: 'a cron() in its last year', schedule: { expression: 'cron(0 9 1 1 ? 2030)' }, last: true },
+    { case: 'a cron() that goes on', schedule: { expression: 'cron(0 9 * * ? *)' }, last: false },
+  ])('$case: $last', ({ schedule, last }) => {
+    // Act
+    const result = isLastOccurrence({ timeZone: 'UTC', ...schedule }, Date.parse('2030-01-01T09:00:00Z'));
+
+    // Assess
+    expect(result).toBe(last);
   });
 });
 
