@@ -30,11 +30,7 @@ export interface ScheduledJob {
   readonly approvalRequired: boolean;
   readonly approvedByUser?: string | undefined;
   readonly approvedAt?: string | undefined;
-  /**
-   * What EventBridge Scheduler (or the local emulator) is given, exactly as `toSchedulerSchedule`
-   * produced it at request time, so the preview and the scheduler evaluate the same thing. Absent for
-   * `immediately` requests, which never go to the scheduler.
-   */
+  /** Absent for `immediately` requests, which never go to the scheduler. */
   readonly schedule?: SchedulerSchedule | undefined;
   /** Occurrence (ISO 8601 UTC scheduled time) → its claim, within the deduplication window. */
   readonly claims: Readonly<Record<string, OccurrenceClaim>>;

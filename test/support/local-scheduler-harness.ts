@@ -1,5 +1,4 @@
 /** The local EventBridge Scheduler emulator driven by the real gateway on a fake clock, for its tests. */
-
 import { EventBridgeScheduleGateway } from '../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
 import type { Clock } from '../../lambdas/core/ports';
 import type { ScheduledJob } from '../../lambdas/core/scheduled-jobs';

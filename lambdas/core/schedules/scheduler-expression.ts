@@ -33,9 +33,10 @@ import type { Schedule } from './schedule';
 import { floorTo, formatWallClock, instantsAtWallClock, wallClockOf, zoneNamed } from './time-zones';
 
 /**
- * A schedule as EventBridge Scheduler takes it, field for field CreateSchedule's parameters of the
- * same names. Instants are ISO 8601 UTC strings, as they are stored, so the form needs no converting
- * between the store, the gateway, the emulator and the evaluator.
+ * A schedule as EventBridge Scheduler takes it, each field one of CreateSchedule's parameters (named
+ * in its comment). A scheduled job keeps it exactly as translated at request time, so the preview
+ * and the scheduler evaluate the same thing. Instants are ISO 8601 UTC strings, as stored, so the
+ * store, the gateway, the emulator and the evaluator all read this one form without converting it.
  */
 export interface SchedulerSchedule {
   /** ScheduleExpression: `at(yyyy-mm-ddThh:mm:ss)` or `cron(minutes hours day-of-month month day-of-week year)`. */
