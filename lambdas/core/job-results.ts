@@ -14,6 +14,8 @@ export interface JobResult {
   /** The job's input, absent for jobs with sensitive variables. */
   readonly data?: Record<string, unknown> | undefined;
   readonly scheduledJob?: string | undefined;
+  /** Who approved the request this run belongs to, for runs of requests that required approval. */
+  readonly approvedBy?: string | undefined;
   readonly dateCreated: string;
   readonly dateStarted?: string | undefined;
   readonly dateDone?: string | undefined;

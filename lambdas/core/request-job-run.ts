@@ -5,15 +5,18 @@
 import { ConflictError, ServiceUnavailableError, ValidationError } from './errors';
 import type { JobResult } from './job-results';
 import type { JobDefinition } from './jobs';
+import { MESSAGES } from './messages';
+import { notify } from './notifications';
 import type { Principal } from './permissions';
-import type { ScheduledJobStore, ScheduleGateway } from './ports';
-import type { ScheduledJob } from './scheduled-jobs';
+import type { EventPublisher, ScheduledJobStore, ScheduleGateway } from './ports';
+import { initialApprovalStatus, type ScheduledJob } from './scheduled-jobs';
 import { type Schedule, toSchedulerSchedule, validateScheduleRequest } from './schedules';
 import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
 
 export interface RequestJobRunDeps extends StartRunDeps {
   readonly scheduledJobs: ScheduledJobStore;
   readonly scheduler: ScheduleGateway;
+  readonly events: EventPublisher;
 }
 
 export interface RunRequest {
@@ -27,8 +30,6 @@ export interface RunResponse {
   readonly scheduledJob: ScheduledJob | null;
   readonly jobResult: JobResult | null;
 }
-
-export const SENSITIVE_SCHEDULE_MESSAGE = 'Unable to schedule job: Job may have sensitive input variables';
 
 export async function requestJobRun(
   deps: RequestJobRunDeps,
@@ -70,7 +71,7 @@ export async function requestJobRun(
     ];
   }
   if (schedule !== undefined && schedule.interval !== 'immediately' && job.hasSensitiveVariables) {
-    errors.schedule = { ...(errors.schedule as object | undefined), interval: [SENSITIVE_SCHEDULE_MESSAGE] };
+    errors.schedule = { ...(errors.schedule as object | undefined), interval: [MESSAGES.sensitiveSchedule] };
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   if (schedule === undefined) throw new Error('unreachable: a valid request has a schedule');
@@ -117,17 +118,28 @@ async function createScheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: job.approvalRequired,
+    approvalStatus: initialApprovalStatus(job.approvalRequired),
+    history: [{ action: 'requested', user: principal.username, time: now.toISOString() }],
     schedule: schedule.interval === 'immediately' ? undefined : toSchedulerSchedule(schedule),
     claims: {},
   };
   try {
     await deps.scheduledJobs.create(scheduledJob);
   } catch (error) {
-    if (error instanceof ConflictError)
-      throw new ValidationError({ name: ['A scheduled job with this name already exists.'] });
+    if (error instanceof ConflictError) throw new ValidationError({ name: [MESSAGES.scheduleNameTaken] });
     throw error;
   }
-  if (!scheduledJob.approvalRequired) await handToScheduler(deps, scheduledJob);
+  if (scheduledJob.approvalStatus === 'pending') {
+    await notify(deps, {
+      type: 'Approval Requested',
+      scheduledJobId: scheduledJob.id,
+      jobPath: scheduledJob.jobPath,
+      requester: scheduledJob.user,
+      startTime: scheduledJob.startTime,
+    });
+  } else {
+    await handToScheduler(deps, scheduledJob);
+  }
   return scheduledJob;
 }
 

@@ -5,7 +5,8 @@
 import { InputUnavailableError, SealedInputError, StaleStateError } from './errors';
 import { FINISHED_STATUSES, type JobResult, MAX_LOG_MESSAGE_LENGTH, MAX_OUTPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobOutput, LogLevel, LogLine } from './jobs';
-import type { Clock, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
+import { notify } from './notifications';
+import type { Clock, EventPublisher, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
 import { ENGLISH_MESSAGES } from './validation-messages';
 
 export interface RunStepDeps {
@@ -21,13 +22,32 @@ export async function markRunStarted(
   return deps.results.markStarted(jobResultId, execution, deps.clock.now().toISOString());
 }
 
+/** The steps that finish a run, and tell others it finished (at least once: a retried step tells again). */
+export interface RecordStepDeps extends RunStepDeps {
+  readonly events: EventPublisher;
+}
+
 /** Records the outcome the job reported. A result already finished the same way is left alone. */
 export async function recordOutcome(
-  deps: RunStepDeps,
+  deps: RecordStepDeps,
   jobResultId: string,
   outcome: RunOutcome,
 ): Promise<JobResult> {
-  return deps.results.finish(jobResultId, outcome, deps.clock.now().toISOString());
+  const result = await deps.results.finish(jobResultId, outcome, deps.clock.now().toISOString());
+  await notify(deps, runFinished(result));
+  return result;
+}
+
+function runFinished(result: JobResult) {
+  return {
+    type: 'Job Run Finished',
+    jobResultId: result.id,
+    jobPath: result.jobPath,
+    user: result.user,
+    status: result.status,
+    scheduledJobId: result.scheduledJob,
+    dryrun: result.dryrun,
+  } as const;
 }
 
 /** What the workflow catches when a step fails outright: `{Error, Cause}` as Step Functions reports it. */
@@ -41,11 +61,13 @@ export interface WorkflowError {
  * be invoked). A result that is already finished keeps its status: that outcome is the truth.
  */
 export async function recordFailure(
-  deps: RunStepDeps,
+  deps: RecordStepDeps,
   jobResultId: string,
   error: WorkflowError,
 ): Promise<JobResult | undefined> {
-  return (await failIfUnfinished(deps, jobResultId, describeWorkflowError(error))).result;
+  const { result, failed } = await failIfUnfinished(deps, jobResultId, describeWorkflowError(error));
+  if (failed && result !== undefined) await notify(deps, runFinished(result));
+  return result;
 }
 
 /**

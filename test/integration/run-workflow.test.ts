@@ -15,6 +15,7 @@ import {
   FixedClock,
   InMemoryInputSealer,
   InMemoryJobResultStore,
+  RecordingEventPublisher,
   RecordingScheduleGateway,
 } from '../support/in-memory-stores';
 
@@ -31,6 +32,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
     scheduler: new RecordingScheduleGateway(),
+    events: new RecordingEventPublisher(),
   };
   const runStep = createRunStepHandler(deps, logger) as LocalLambda;
   const calls = new Map<string, number>();
@@ -116,6 +118,7 @@ describe('Workflow: run job', () => {
       inputSealer,
       scheduledJobs: new InMemoryScheduledJobStore(),
       scheduler: new RecordingScheduleGateway(),
+      events: new RecordingEventPublisher(),
     };
     const workflow = new LocalWorkflow({
       catalogue,

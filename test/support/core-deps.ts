@@ -6,6 +6,7 @@ import {
   FixedClock,
   InMemoryInputSealer,
   InMemoryJobResultStore,
+  RecordingEventPublisher,
   RecordingScheduleGateway,
   RecordingWorkflowStarter,
   SequentialIds,
@@ -19,6 +20,7 @@ export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
     scheduler: new RecordingScheduleGateway(),
+    events: new RecordingEventPublisher(),
     clock: new FixedClock(now),
     ids: new SequentialIds(),
   };

@@ -10,6 +10,8 @@ import type { LogLine } from '../../lambdas/core/jobs';
 import type { Page, PageRequest } from '../../lambdas/core/pagination';
 import type {
   Clock,
+  DomainEvent,
+  EventPublisher,
   IdGenerator,
   InputSealer,
   JobResultStore,
@@ -165,6 +167,25 @@ export class RecordingWorkflowStarter implements WorkflowStarter {
     if (this.failWith) throw this.failWith;
     this.started.push(request);
     return `execution:${request.jobResultId}`;
+  }
+
+  /** Occurrences started directly (approved requests run now), as the scheduler would start them. */
+  readonly occurrences: { scheduledJobId: string; scheduledTime: string }[] = [];
+
+  async startOccurrence(occurrence: { scheduledJobId: string; scheduledTime: string }): Promise<string> {
+    if (this.failWith) throw this.failWith;
+    this.occurrences.push({ ...occurrence });
+    return `execution:${occurrence.scheduledJobId}@${occurrence.scheduledTime}`;
+  }
+}
+
+export class RecordingEventPublisher implements EventPublisher {
+  readonly published: DomainEvent[] = [];
+  failWith: Error | undefined;
+
+  async publish(event: DomainEvent): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.published.push(event);
   }
 }
 

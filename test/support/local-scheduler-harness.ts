@@ -96,6 +96,8 @@ export function scheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     schedule: toSchedulerSchedule(schedule),
     claims: {},
     ...overrides,

@@ -33,17 +33,21 @@
  *                                          gsi4   SCHEDULED#ENABLED#<true|false> / <dateCreated>#<id>
  *                                                                                         ?enabled=
  *                                          gsi5   SCHEDULED#APPROVAL#<state> / <startTime|dateCreated>#<id>
+ *                                                                                         ?approval_status=,
  *                                                                                         ?approval_required=
  *                                                                                         &approved=; `pending` is
  *                                                                                         the approval queue, oldest
- *                                                                                         start_time first
+ *                                                                                         start_time first;
+ *                                                                                         `handoff` the approvals
+ *                                                                                         not yet handed on
  * scheduled   SCHEDNAME#<name> / NAME      (none)                                         name uniqueness: holds the
  *   job name                                                                              id of the job that owns it
  *
- * A scheduled job's approval state is `not-required`, `pending` (required, no approved_at) or `approved`
- * (required, approved_at set); approving rewrites gsi5pk alone, in the same conditional UpdateItem, and
- * setEnabled rewrites gsi4pk alone. Only jobs that require approval are ever approved, so `approved`
- * holds every job with approved_at.
+ * A scheduled job's gsi5 state is its approval status (`not_required`, `pending`, `approved`, `denied`),
+ * except that an approval whose run or schedule has not been handed on yet sits in `handoff` until it
+ * has (the reconciler reads that partition alone to finish them). A decision rewrites gsi5pk, pausing
+ * gsi4pk, in the same conditional UpdateItem as the change. A deleted scheduled job keeps its item
+ * (with its history) but loses every index key, so it leaves every list.
  *
  * Why these shapes:
  * - Tokens are keyed by the key's hash because the authorizer looks them up by it on every request.
@@ -71,7 +75,12 @@
  *   is enough. Base-table items are spread over one partition each.
  */
 import type { JobResultFilter, JobResultStatus } from '../../core/job-results';
-import { awaitsApproval, type ScheduledJob, type ScheduledJobFilter } from '../../core/scheduled-jobs';
+import {
+  type ApprovalStatus,
+  approvalStatusesOf,
+  type ScheduledJob,
+  type ScheduledJobFilter,
+} from '../../core/scheduled-jobs';
 
 export const INDEX_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
 export type IndexName = (typeof INDEX_NAMES)[number];
@@ -237,8 +246,8 @@ export function unfinishedJobResultQueries(): readonly IndexQuery[] {
 
 // Scheduled jobs
 
-export const SCHEDULED_JOB_APPROVAL_STATES = ['not-required', 'pending', 'approved'] as const;
-export type ScheduledJobApprovalState = (typeof SCHEDULED_JOB_APPROVAL_STATES)[number];
+/** The gsi5 partitions of scheduled jobs: the approval statuses, and approvals not yet handed on. */
+export type ScheduledJobApprovalState = ApprovalStatus | 'handoff';
 
 export function scheduledJobKey(id: string): TableKey {
   return { pk: `SCHEDULED#${id}`, sk: 'SCHEDULED' };
@@ -249,10 +258,9 @@ export function scheduledJobNameKey(name: string): TableKey {
 }
 
 export function scheduledJobApprovalState(
-  job: Pick<ScheduledJob, 'approvalRequired' | 'approvedAt'>,
+  job: Pick<ScheduledJob, 'approvalStatus' | 'handoff'>,
 ): ScheduledJobApprovalState {
-  if (!job.approvalRequired) return 'not-required';
-  return awaitsApproval(job) ? 'pending' : 'approved';
+  return job.approvalStatus === 'approved' && job.handoff !== undefined ? 'handoff' : job.approvalStatus;
 }
 
 export function scheduledJobApprovalPartition(state: ScheduledJobApprovalState): string {
@@ -266,12 +274,27 @@ export function scheduledJobEnabledPartition(enabled: boolean): string {
 const scheduledJobJobPartition = (job: string): string => `SCHEDULED#JOB#${job}`;
 const scheduledJobUserPartition = (user: string): string => `SCHEDULED#USER#${user}`;
 
+/** Every index attribute a scheduled job may have: a deletion removes them all. */
+export const SCHEDULED_JOB_INDEX_ATTRIBUTES: readonly string[] = INDEX_NAMES.flatMap((index) => {
+  const { pk, sk } = indexAttributes(index);
+  return [pk, sk];
+});
+
 export function scheduledJobIndexKeys(
   job: Pick<
     ScheduledJob,
-    'id' | 'jobPath' | 'user' | 'enabled' | 'dateCreated' | 'startTime' | 'approvalRequired' | 'approvedAt'
+    | 'id'
+    | 'jobPath'
+    | 'user'
+    | 'enabled'
+    | 'dateCreated'
+    | 'startTime'
+    | 'approvalStatus'
+    | 'handoff'
+    | 'deleted'
   >,
 ): Record<string, string> {
+  if (job.deleted) return {};
   const order = `${sortableTime(job.dateCreated)}#${job.id}`;
   return {
     gsi1pk: 'SCHEDULED',
@@ -303,18 +326,12 @@ export interface ScheduledJobListPlan {
   readonly residual: ScheduledJobResidualFilter;
 }
 
-/**
- * The approval states a filter selects, or undefined when it does not filter on approval.
- * `approved=false` alone means the approval queue (`pending`), not "everything without an approval".
- */
-export function scheduledJobApprovalStates(
-  filter: Pick<ScheduledJobFilter, 'approvalRequired' | 'approved'>,
-): readonly ScheduledJobApprovalState[] | undefined {
-  const { approvalRequired, approved } = filter;
-  if (approvalRequired === undefined && approved === undefined) return undefined;
-  if (approvalRequired === false) return approved === true ? [] : ['not-required'];
-  if (approved === undefined) return ['pending', 'approved'];
-  return approved ? ['approved'] : ['pending'];
+/** The partitions that hold the given approval statuses (an approval may still be in `handoff`). */
+function approvalStatesOf(filter: ScheduledJobFilter): readonly ScheduledJobApprovalState[] | undefined {
+  const statuses = approvalStatusesOf(filter);
+  return statuses?.flatMap((status): ScheduledJobApprovalState[] =>
+    status === 'approved' ? ['approved', 'handoff'] : [status],
+  );
 }
 
 /**
@@ -322,7 +339,7 @@ export function scheduledJobApprovalStates(
  * Undefined when no scheduled job can match (`approval_required=false&approved=true`).
  */
 export function scheduledJobListPlan(filter: ScheduledJobFilter): ScheduledJobListPlan | undefined {
-  const states = scheduledJobApprovalStates(filter);
+  const states = filter.awaitingHandoff ? (['handoff'] as const) : approvalStatesOf(filter);
   if (states?.length === 0) return undefined;
   const { jobPath, user, enabled } = filter;
   const byCreation = (query: IndexQuery, residual: ScheduledJobResidualFilter): ScheduledJobListPlan => ({

@@ -8,9 +8,9 @@ import {
 import { scheduledJobKey } from '../../../lambdas/adapters/dynamodb/keys';
 import { scheduledJobNameToItem, scheduledJobToItem } from '../../../lambdas/adapters/dynamodb/mappers';
 import { MAX_FILTERED_QUERIES } from '../../../lambdas/adapters/dynamodb/query-page';
-import { BadRequestError, ConflictError, NotFoundError } from '../../../lambdas/core/errors';
+import { BadRequestError, ConflictError } from '../../../lambdas/core/errors';
 import type { Page, PageRequest } from '../../../lambdas/core/pagination';
-import type { ScheduledJob, ScheduledJobFilter } from '../../../lambdas/core/scheduled-jobs';
+import { LIVE, type ScheduledJob, type ScheduledJobFilter } from '../../../lambdas/core/scheduled-jobs';
 import { type LocalDynamoDb, startDynalite } from '../../support/dynalite';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import { FixedClock } from '../../support/in-memory-stores';
@@ -38,6 +38,8 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
     totalRunCount: 0,
     dateCreated: at(clock * 1000),
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     schedule: {
       expression: 'cron(0 9 * * ? *)',
       timeZone: 'Europe/Paris',
@@ -49,8 +51,12 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
   };
 }
 
-const approved = { approvalRequired: true, approvedAt: at(5_000), approvedByUser: 'bob' } as const;
-const pending = { approvalRequired: true } as const;
+const approved = {
+  approvalRequired: true,
+  approvalStatus: 'approved',
+  decision: { outcome: 'approved', user: 'bob', at: at(5_000) },
+} as const;
+const pending = { approvalRequired: true, approvalStatus: 'pending' } as const;
 
 /** Follows `next` to the end, then `previous` back, and returns the items met each way, in list order. */
 async function walkBothWays<T>(
@@ -333,18 +339,21 @@ describe('Class: DynamoDbScheduledJobStore', () => {
     });
   });
 
-  describe('Method: setEnabled', () => {
-    it('sets enabled and returns the updated job', async () => {
+  describe('Method: update', () => {
+    const paused = { action: 'paused', user: 'alice', time: at(9_000) } as const;
+
+    it('sets enabled, appends the history entry in the same write, and returns the updated job', async () => {
       // Prepare
       const job = aScheduledJob();
       await store.create(job);
 
       // Act
-      const disabled = await store.setEnabled(job.id, false);
+      const outcome = await store.update(job.id, { enabled: false, history: paused }, LIVE);
 
       // Assess
-      expect(disabled).toEqual({ ...job, enabled: false });
-      expect(await store.get(job.id)).toEqual({ ...job, enabled: false });
+      const expected = { ...job, enabled: false, history: [paused] };
+      expect(outcome).toEqual({ kind: 'updated', scheduledJob: expected });
+      expect(await store.get(job.id)).toEqual(expected);
     });
 
     it('moves the job between the enabled lists', async () => {
@@ -356,9 +365,9 @@ describe('Class: DynamoDbScheduledJobStore', () => {
         (await own.list({ enabled }, { limit: 10 })).items.map((item) => item.id);
 
       // Act
-      await own.setEnabled(job.id, false);
+      await own.update(job.id, { enabled: false, history: paused }, LIVE);
       const whileDisabled = [await ids(true), await ids(false)];
-      await own.setEnabled(job.id, true);
+      await own.update(job.id, { enabled: true, history: { ...paused, action: 'resumed' } }, LIVE);
       const whenEnabled = [await ids(true), await ids(false)];
 
       // Assess
@@ -366,15 +375,15 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       expect(whenEnabled).toEqual([[job.id], []]);
     });
 
-    it('throws NotFoundError for an unknown id, and creates nothing', async () => {
+    it('refuses an unknown id, and creates nothing', async () => {
       // Prepare
       const id = randomUUID();
 
       // Act
-      const setting = store.setEnabled(id, true);
+      const outcome = await store.update(id, { enabled: true, history: paused }, LIVE);
 
       // Assess
-      await expect(setting).rejects.toThrow(new NotFoundError('No ScheduledJob matches the given query.'));
+      expect(outcome).toEqual({ kind: 'refused', current: undefined });
       expect(await store.get(id)).toBeUndefined();
     });
   });
@@ -493,7 +502,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       ]);
 
       // Assess
-      const waiting = seeded.filter((job) => job.approvalRequired && job.approvedAt === undefined);
+      const waiting = seeded.filter((job) => job.approvalStatus === 'pending');
       expect(queue.items.map((job) => job.id)).toEqual(sorted(waiting, startOrder, 1));
       expect(all.items.map((job) => job.id)).toEqual(sorted(seeded, createdOrder, -1));
     });

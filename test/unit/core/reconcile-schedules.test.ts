@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RECONCILE_PAGE_SIZE, reconcileSchedules } from '../../../lambdas/core/reconcile-schedules';
-import type { ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
+import { LIVE, type ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import { FixedClock, RecordingScheduleGateway, SequentialIds } from '../../support/in-memory-stores';
 
@@ -54,6 +54,8 @@ async function stored(d: Deps, overrides: Partial<ScheduledJob> = {}): Promise<S
     totalRunCount: 0,
     dateCreated: '2026-11-20T00:00:00.000Z',
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     claims: {},
     ...DAILY,
     ...overrides,
@@ -67,7 +69,11 @@ function scheduleOf(d: Deps, job: ScheduledJob, state: 'ENABLED' | 'DISABLED'): 
   d.scheduler.schedules.set(job.id, { ...job, enabled: state === 'ENABLED' });
 }
 
-const approved = { approvalRequired: true, approvedByUser: 'bob', approvedAt: '2026-11-21T00:00:00.000Z' };
+const approved = {
+  approvalRequired: true,
+  approvalStatus: 'approved',
+  decision: { outcome: 'approved', user: 'bob', at: '2026-11-21T00:00:00.000Z' },
+} as const;
 
 describe('Function: reconcileSchedules', () => {
   it.each([
@@ -156,9 +162,12 @@ describe('Function: reconcileSchedules', () => {
   });
 
   it.each([
-    ['a recurring request awaiting approval', { approvalRequired: true }],
-    ['a one-off awaiting approval', { ...FUTURE, approvalRequired: true }],
-    ['a paused request awaiting approval', { approvalRequired: true, enabled: false }],
+    ['a recurring request awaiting approval', { approvalRequired: true, approvalStatus: 'pending' }],
+    ['a one-off awaiting approval', { ...FUTURE, approvalRequired: true, approvalStatus: 'pending' }],
+    [
+      'a paused request awaiting approval',
+      { approvalRequired: true, approvalStatus: 'pending', enabled: false },
+    ],
     [
       'an immediately request (never scheduled)',
       { interval: 'immediately', oneOff: true, schedule: undefined, ...approved },
@@ -286,8 +295,13 @@ describe('Function: reconcileSchedules (racing a resume)', () => {
     gateway.put = async (putJob: ScheduledJob) => {
       if (!resumed) {
         resumed = true;
-        const current = await d.scheduledJobs.setEnabled(job.id, true);
-        await put(current);
+        const resumedJob = await d.scheduledJobs.update(
+          job.id,
+          { enabled: true, history: { action: 'resumed', user: 'alice', time: '2026-11-25T12:00:00.000Z' } },
+          LIVE,
+        );
+        if (resumedJob.kind !== 'updated') throw new Error('not resumed');
+        await put(resumedJob.scheduledJob);
       }
       await put(putJob);
     };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError, ValidationError } from '../../../lambdas/core/errors';
-import { requestJobRun, SENSITIVE_SCHEDULE_MESSAGE } from '../../../lambdas/core/request-job-run';
+import { MESSAGES } from '../../../lambdas/core/messages';
+import { requestJobRun } from '../../../lambdas/core/request-job-run';
 import { coreDeps, runner } from '../../support/core-deps';
 
 const alice = runner('alice');
@@ -113,7 +114,7 @@ describe('Function: requestJobRun', () => {
         schedule: { name: 's', interval: 'hourly', start_time: '2030-01-01T00:00:00Z' },
       }),
     );
-    expect(fields).toEqual({ schedule: { interval: [SENSITIVE_SCHEDULE_MESSAGE] } });
+    expect(fields).toEqual({ schedule: { interval: [MESSAGES.sensitiveSchedule] } });
   });
 
   it('answers a duplicate name with a field error', async () => {
