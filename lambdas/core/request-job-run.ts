@@ -52,7 +52,7 @@ export async function requestJobRun(
   const unknownScheduleFields = unknownFields(request.schedule);
   if (unknownScheduleFields.length > 0) {
     errors.schedule = Object.fromEntries(
-      unknownScheduleFields.map((field) => [field, ['This field is not allowed.']]),
+      unknownScheduleFields.map((field) => [field, [MESSAGES.fieldNotAllowed]]),
     );
   }
   const validated =
