@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StaleStateError } from '../../core/errors';
 import type { JobResult, JobResultFilter, JobResultStatus } from '../../core/job-results';
 import type { LogLine } from '../../core/jobs';
@@ -17,6 +12,7 @@ import {
   resultLogHasRoom,
   resultPending,
   resultStartableBy,
+  updateIf,
   writeIf,
 } from './conditions';
 import type { DynamoDbStoreOptions } from './document-client';
@@ -298,37 +294,24 @@ export class DynamoDbJobResultStore implements JobResultStore {
     id: string,
     attempted: string,
     condition: Expression,
-    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues' | 'ConditionExpression'>,
+    update: {
+      readonly UpdateExpression: string;
+      readonly ExpressionAttributeNames: Record<string, string>;
+      readonly ExpressionAttributeValues: Record<string, unknown>;
+    },
   ): Promise<JobResult> {
-    let attributes: Record<string, unknown> | undefined;
-    const applied = await writeIf({
-      condition,
-      send: async (expression) => {
-        const answer = await this.client.send(
-          new UpdateCommand({
-            ...update,
-            TableName: this.tableName,
-            Key: jobResultKey(id),
-            ConditionExpression: expression.ConditionExpression,
-            ExpressionAttributeNames: {
-              ...update.ExpressionAttributeNames,
-              ...expression.ExpressionAttributeNames,
-            },
-            ExpressionAttributeValues: {
-              ...update.ExpressionAttributeValues,
-              ...expression.ExpressionAttributeValues,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        attributes = answer.Attributes;
+    const attributes = await updateIf(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: jobResultKey(id),
+        UpdateExpression: update.UpdateExpression,
+        names: update.ExpressionAttributeNames,
+        values: update.ExpressionAttributeValues,
       },
-    });
-    if (applied) {
-      if (attributes === undefined)
-        throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
-      return jobResultFromItem(attributes);
-    }
+      condition,
+    );
+    if (attributes !== undefined) return jobResultFromItem(attributes);
     const current = await this.get(id);
     if (current === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
     const execution = current.execution === undefined ? '' : ` (execution "${current.execution}")`;
