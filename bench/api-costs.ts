@@ -521,8 +521,8 @@ async function idleCost(): Promise<void> {
     );
   }
   console.log(
-    '   Not counted: storage (an empty table, log groups and the parameter are free to keep), and the\n' +
-      '   Lambda, DynamoDB and Step Functions free tiers, which cover the reconciler entirely.',
+    '   Not counted: storage (an empty table, log groups and the parameter cost nothing to keep), and the\n' +
+      "   always-free tiers, which cover the reconciler's Lambda requests, duration and logs (not its reads).",
   );
 }
 
