@@ -19,6 +19,8 @@ export interface LocalDynamoDb {
 export async function startLocalDynamoDb(props: {
   readonly path?: string;
   readonly tableName: string;
+  /** Called with the client before first use (benchmarks add middleware that meters each call). */
+  readonly instrument?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
 }): Promise<LocalDynamoDb> {
   if (props.path !== undefined) await mkdir(props.path, { recursive: true });
   const server = dynalite({
@@ -44,6 +46,7 @@ export async function startLocalDynamoDb(props: {
     maxAttempts: 3,
   });
   await ensureTable(client, props.tableName);
+  props.instrument?.(client, endpoint);
   return {
     endpoint,
     client,
