@@ -1,13 +1,16 @@
 /**
  * Bundles each Lambda entry point with the deployed esbuild settings (lib/bundling.ts) and prints its
- * minified and gzipped size, plus the packages that weigh most in it.
+ * minified and gzipped size, plus the packages that weigh most in it; then the web page's weight
+ * (its JavaScript and CSS, gzipped) against its 150 KB budget.
  *
  *   npx tsx bench/bundle-sizes.ts [--top N]
  */
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { esbuildBuildOptions, HANDLER_ENTRIES, type HandlerName, PROJECT_ROOT } from '../lib/bundling';
+import { buildWeb } from '../local/web-build';
 
 const topArg = process.argv.indexOf('--top');
 const top = topArg >= 0 ? Number(process.argv[topArg + 1] ?? 5) : 5;
@@ -66,3 +69,27 @@ for (const size of sizes) {
   const parts = size.heaviest.map(([pkg, bytes]) => `${pkg} ${kib(bytes)}`).join(', ');
   console.log(`\n${size.name}: ${parts}`);
 }
+
+// The web page: the same Vite build `npm run build` makes, into a scratch folder.
+const WEB_BUDGET_GZIP_BYTES = 150 * 1024;
+const webOut = join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes', 'web');
+await buildWeb(webOut);
+const assets = await readdir(join(webOut, 'assets'));
+const weigh = async (extension: string) => {
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const name of assets.filter((asset) => asset.endsWith(extension))) {
+    const contents = await readFile(join(webOut, 'assets', name));
+    bytes += contents.byteLength;
+    gzipBytes += gzipSync(contents, { level: 9 }).byteLength;
+  }
+  return { bytes, gzipBytes };
+};
+const js = await weigh('.js');
+const css = await weigh('.css');
+console.log(`\n${'web page'.padEnd(12)}${'minified'.padStart(14)}${'gzipped'.padStart(14)}`);
+console.log(`${'JavaScript'.padEnd(12)}${kib(js.bytes).padStart(14)}${kib(js.gzipBytes).padStart(14)}`);
+console.log(`${'CSS'.padEnd(12)}${kib(css.bytes).padStart(14)}${kib(css.gzipBytes).padStart(14)}`);
+console.log(
+  `JavaScript budget: ${kib(WEB_BUDGET_GZIP_BYTES)} gzipped; ${js.gzipBytes <= WEB_BUDGET_GZIP_BYTES ? 'within' : 'OVER'} it (${((100 * js.gzipBytes) / WEB_BUDGET_GZIP_BYTES).toFixed(0)}%).`,
+);
