@@ -14,6 +14,11 @@ import { SignIn } from './pages/sign-in';
 import { navigate, useLocation } from './router';
 import { forgetToken, type Session, SessionContext, storedToken, storeToken } from './session';
 
+/** Only a path on this site: `?next=https://elsewhere` must not send a signed-in user away. */
+function safeNext(next: string | null): string {
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/jobs';
+}
+
 export function App() {
   const { path } = useLocation();
   const [session, setSession] = useState<Session | null>(null);
@@ -22,17 +27,14 @@ export function App() {
   const signOut = useCallback((reason?: string) => {
     forgetToken(reason);
     setSession(null);
-    const next = location.pathname.startsWith('/sign-in') ? '' : location.pathname + location.search;
-    navigate(`/sign-in${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`, { replace: true });
   }, []);
 
   const signIn = useCallback(
     async (token: string): Promise<Me> => {
-      const api = new Api(token, (reason) => signOut(reason));
-      // Checked with its own client: a wrong token at sign-in is an error on the form, not a redirect.
+      // Checked with a client of its own: a wrong token at sign-in is an error on the form.
       const me = await new Api(token).me();
       storeToken(token);
-      setSession({ token, me, api });
+      setSession({ token, me, api: new Api(token, (reason) => signOut(reason)) });
       return me;
     },
     [signOut],
@@ -43,27 +45,27 @@ export function App() {
     const token = storedToken();
     if (!token) return;
     signIn(token)
-      .catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : 'Please sign in again.';
-        signOut(reason);
-      })
+      .catch((error: unknown) => signOut(error instanceof Error ? error.message : 'Please sign in again.'))
       .finally(() => setRestoring(false));
   }, [signIn, signOut]);
 
-  if (restoring) return <Loading what="your session" />;
-  if (!session) {
-    if (!path.startsWith('/sign-in')) {
-      queueMicrotask(() => signOut());
-      return null;
+  // Signed out, every address shows sign-in and remembers where to go next; signed in, the sign-in
+  // address goes on to that page.
+  const onSignInPage = path.startsWith('/sign-in');
+  useEffect(() => {
+    if (restoring) return;
+    if (!session && !onSignInPage) {
+      const here = location.pathname + location.search;
+      navigate(here === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
     }
-    return <SignIn onSignIn={signIn} />;
-  }
-  if (path.startsWith('/sign-in')) {
-    queueMicrotask(() =>
-      navigate(new URLSearchParams(location.search).get('next') ?? '/jobs', { replace: true }),
-    );
-    return null;
-  }
+    if (session && onSignInPage) {
+      navigate(safeNext(new URLSearchParams(location.search).get('next')), { replace: true });
+    }
+  }, [restoring, session, onSignInPage]);
+
+  if (restoring) return <Loading what="your session" />;
+  if (!session) return <SignIn onSignIn={signIn} />;
+  if (onSignInPage) return null;
   return (
     <SessionContext.Provider value={session}>
       <Layout onSignOut={() => signOut()}>
@@ -74,6 +76,9 @@ export function App() {
 }
 
 function Routes({ path }: { path: string }) {
+  useEffect(() => {
+    if (path === '/') navigate('/jobs', { replace: true });
+  }, [path]);
   const segments = useMemo(
     () => path.replace(/\/+$/, '').split('/').slice(1).map(decodeURIComponent),
     [path],
@@ -82,7 +87,6 @@ function Routes({ path }: { path: string }) {
   switch (first) {
     case undefined:
     case '':
-      queueMicrotask(() => navigate('/jobs', { replace: true }));
       return null;
     case 'jobs':
       return rest.length === 0 ? <Jobs /> : <JobRun jobPath={rest.join('/')} />;

@@ -24,11 +24,16 @@ export interface Location {
 
 export function useLocation(): Location {
   const [, setTick] = useState(0);
+  const rendered = location.href;
   useEffect(() => {
     const listener = () => setTick((tick) => tick + 1);
     listeners.add(listener);
-    return () => listeners.delete(listener);
-  }, []);
+    // A navigation between this render and the subscription would otherwise go unseen.
+    if (location.href !== rendered) listener();
+    return () => {
+      listeners.delete(listener);
+    };
+  }, [rendered]);
   return { path: location.pathname, query: new URLSearchParams(location.search) };
 }
 

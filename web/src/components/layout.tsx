@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { QUEUE_CHANGED, QUEUE_QUERY, type QueuePage } from '../queue';
 import { Link, useLocation } from '../router';
 import { useSession } from '../session';
@@ -54,9 +54,13 @@ export function Layout({ children, onSignOut }: { children: ComponentChildren; o
   ];
   if (me.is_superuser) links.push(['/admin', 'Administration']);
 
-  // A new page moves focus to its heading, so keyboard and screen-reader users start at the top.
+  // A new page (not the first one) moves focus to its heading, so keyboard and screen-reader users
+  // start at its top rather than on the link they followed.
+  const firstPath = useRef(path);
   useEffect(() => {
-    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: false });
+    if (path === firstPath.current) return;
+    firstPath.current = '';
+    document.querySelector<HTMLElement>('main h1')?.focus();
   }, [path]);
 
   return (
@@ -87,7 +91,9 @@ export function Layout({ children, onSignOut }: { children: ComponentChildren; o
           </button>
         </div>
       </header>
-      <main id="main">{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
       <footer>Times are shown in your time zone, {browserTimeZone}, unless a schedule names its own.</footer>
     </>
   );

@@ -130,8 +130,9 @@ export function SchemaFields(props: {
       {props.fields.map((field) => {
         const id = `var-${field.name}`;
         const errors = props.errors[field.name] ?? [];
+        const description = field.schema.description?.replace(/([^.!?])$/, '$1.');
         const help = [
-          field.schema.description,
+          description,
           field.kind === 'list'
             ? `One ${field.itemKind === 'string' ? 'value' : 'number'} per line.`
             : undefined,

@@ -145,7 +145,7 @@ function QueueItem({
         <ScheduleSummary job={item} />
       </dl>
       {'data' in item && (
-        <details>
+        <details open>
           <summary>Variables</summary>
           <Json value={item.data} label={`Variables of ${item.name}`} />
         </details>
