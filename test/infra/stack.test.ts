@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resourcesOfType, synthesize } from './synth';
+import { ownResourcesOfType, resourcesOfType, synthesize } from './synth';
 
 describe('Class: CountersignStack', () => {
   const { template } = synthesize();
@@ -10,6 +10,7 @@ describe('Class: CountersignStack', () => {
       'ScheduleGroupName',
       'StateMachineArn',
       'TableName',
+      'WebUrl',
     ]);
   });
 
@@ -35,7 +36,7 @@ describe('Class: CountersignStack', () => {
   });
 
   it('runs every function on Node.js 24 / arm64 with tracing, its own log group and the shared settings', () => {
-    const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
+    const functions = Object.values(ownResourcesOfType(template, 'AWS::Lambda::Function'));
     expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({

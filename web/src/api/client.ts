@@ -55,6 +55,11 @@ function baseUrl(): Promise<string> {
   return apiBase;
 }
 
+function pathAndQuery(link: string): string {
+  const url = new URL(link);
+  return url.pathname + url.search;
+}
+
 export type Unauthorized = (reason: string) => void;
 
 export class Api {
@@ -69,7 +74,10 @@ export class Api {
       authorization: `Token ${this.token}`,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const url = path.startsWith('http') ? path : `${await baseUrl()}${path}`;
+    // The API writes absolute `next` links with its own host name; deployed, the page reaches the
+    // API through its own origin, so only the path and query of a link are kept.
+    const relative = /^https?:\/\//.test(path) ? pathAndQuery(path) : path;
+    const url = `${await baseUrl()}${relative}`;
     const response = await fetch(url, {
       method,
       headers,
