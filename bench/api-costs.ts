@@ -52,7 +52,7 @@ async function listLatency(): Promise<void> {
           const n = i + k;
           return {
             id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-            job: JOBS[n % JOBS.length] as string,
+            jobPath: JOBS[n % JOBS.length] as string,
             name: 'bench',
             status: STATUSES[n % STATUSES.length] ?? 'SUCCESS',
             user: 'bench',
@@ -79,7 +79,7 @@ async function listLatency(): Promise<void> {
       return { ms: median(samples), requests };
     };
     const newest = await time({});
-    const byJob = await time({ job: 'local/b/Three' });
+    const byJob = await time({ jobPath: 'local/b/Three' });
     const byStatus = await time({ status: 'FAILURE' });
     const deep = await time({}, 10);
     console.log(

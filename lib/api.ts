@@ -12,6 +12,7 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { Events } from './events';
 import { CountersignFunction } from './lambda-function';
 import type { Scheduler } from './scheduler';
 import type { Store } from './store';
@@ -21,6 +22,8 @@ export interface ApiProps {
   readonly store: Store;
   readonly workflow: Workflow;
   readonly scheduler: Scheduler;
+  /** Where run (and, for the API, approval) events are put. */
+  readonly events: Events;
   /**
    * Steady-state requests per second for the whole stage.
    * @default 50
@@ -93,6 +96,7 @@ export class Api extends Construct {
         STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
         ...scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
         INPUT_KEY_ARN: workflow.inputKey.key.keyArn,
+        ...props.events.environment(),
       },
       logRetention,
     });
@@ -107,6 +111,7 @@ export class Api extends Construct {
     workflow.grantStartExecution(this.handler);
     workflow.grantSealInput(this.handler);
     scheduler.grantManageSchedules(this.handler);
+    props.events.grantPut(this.handler);
 
     const httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `${Stack.of(this).stackName}-api`,

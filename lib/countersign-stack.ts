@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { catalogue } from '../lambdas/jobs/catalogue';
 import { Api } from './api';
+import { Events } from './events';
 import { Monitoring } from './monitoring';
 import { ScheduleReconciler } from './schedule-reconciler';
 import { Scheduler } from './scheduler';
@@ -19,6 +20,7 @@ export interface CountersignStackProps extends StackProps {
 
 export class CountersignStack extends Stack {
   readonly store: Store;
+  readonly events: Events;
   readonly scheduler: Scheduler;
   readonly workflow: Workflow;
   readonly api: Api;
@@ -30,10 +32,12 @@ export class CountersignStack extends Stack {
     super(scope, id, props);
 
     this.store = new Store(this, 'Store');
+    this.events = new Events(this, 'Events');
     this.scheduler = new Scheduler(this, 'Scheduler');
     this.workflow = new Workflow(this, 'Workflow', {
       store: this.store,
       scheduler: this.scheduler,
+      events: this.events,
       maxJobTimeLimit: props.maxJobTimeLimit ?? Duration.seconds(catalogue.maxTimeLimitSeconds()),
     });
     this.scheduler.allowTarget(this.workflow.stateMachine);
@@ -41,6 +45,7 @@ export class CountersignStack extends Stack {
       store: this.store,
       workflow: this.workflow,
       scheduler: this.scheduler,
+      events: this.events,
     });
     this.reconciler = new ScheduleReconciler(this, 'ScheduleReconciler', {
       store: this.store,
@@ -62,6 +67,10 @@ export class CountersignStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description: 'Where approval and run events are put (source "countersign")',
+    });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduler.scheduleGroup.scheduleGroupName });
   }
 }

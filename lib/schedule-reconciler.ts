@@ -42,16 +42,23 @@ export class ScheduleReconciler extends Construct {
       description: 'Countersign: repairs schedules and fails runs that a failure left behind',
       tableName: props.store.table.tableName,
       timeout: Duration.minutes(5),
-      environment: scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
+      environment: {
+        ...scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
+        STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
+      },
       logRetention: props.logRetention,
     });
     // Lists scheduled jobs by enabled state (gsi4, see keys.ts) and reads one again before repairing
-    // it; lists unfinished job results by status (gsi3) and records the abandoned ones as failed.
-    props.store.grantQueryIndex(this.handler, 'gsi4', 'gsi3');
+    // it; lists unfinished job results by status (gsi3) and records the abandoned ones as failed;
+    // lists approvals not yet handed on (gsi5) and hands them on.
+    props.store.grantQueryIndex(this.handler, 'gsi4', 'gsi3', 'gsi5');
     props.store.grant(this.handler, 'dynamodb:GetItem');
-    // It writes job results only: the partition key condition keeps it off users, tokens and jobs.
-    props.store.grantUpdateItemsUnder(this.handler, 'RESULT#');
+    // It writes job results and scheduled jobs (their handoff mark) only: the partition key condition
+    // keeps it off users, tokens and name reservations.
+    props.store.grantUpdateItemsUnder(this.handler, 'RESULT#', 'SCHEDULED#');
     scheduler.grantReconcileSchedules(this.handler);
+    // An approved run is started as the scheduler would start it (the guard claims it, once).
+    workflow.grantStartExecution(this.handler);
 
     // A pass that could not be delivered by the time the next one is due is not worth delivering.
     this.rule = new Rule(this, 'Rule', {

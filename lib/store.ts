@@ -98,12 +98,14 @@ export class Store extends Construct {
    * Update only items whose partition key starts with `keyPrefix` (e.g. `RESULT#`, see
    * lambdas/adapters/dynamodb/keys.ts), by IAM's `dynamodb:LeadingKeys` condition.
    */
-  grantUpdateItemsUnder(grantee: IGrantable, keyPrefix: string): Grant {
+  grantUpdateItemsUnder(grantee: IGrantable, ...keyPrefixes: [string, ...string[]]): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:UpdateItem'],
       resourceArns: [this.table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keyPrefix}*`] } },
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keyPrefixes.map((prefix) => `${prefix}*`) },
+      },
     });
   }
 

@@ -14,6 +14,7 @@ import {
   DEFINITION_SUBSTITUTIONS,
   TASK_TIMEOUT_MARGIN_SECONDS,
 } from '../lambdas/workflow/run-job-workflow';
+import type { Events } from './events';
 import { InputKey } from './input-key';
 import { CountersignFunction } from './lambda-function';
 import { acknowledgeStarResource } from './nag';
@@ -35,6 +36,8 @@ export interface WorkflowProps {
   readonly store: Store;
   /** One-off schedules are deleted by the run-step function once their run is recorded. */
   readonly scheduler: Scheduler;
+  /** Where run (and, for the API, approval) events are put. */
+  readonly events: Events;
   /** The longest time limit of any job in the catalogue; sizes the run-job function's timeout. */
   readonly maxJobTimeLimit: Duration;
   /** @default RetentionDays.ONE_MONTH */
@@ -61,7 +64,10 @@ export class Workflow extends Construct {
       handler: 'runStep',
       description: 'Countersign: records the start and the outcome of a job run',
       tableName,
-      environment: { SCHEDULE_GROUP_NAME: props.scheduler.scheduleGroup.scheduleGroupName },
+      environment: {
+        SCHEDULE_GROUP_NAME: props.scheduler.scheduleGroup.scheduleGroupName,
+        ...props.events.environment(),
+      },
       logRetention,
     });
     props.store.grant(
@@ -72,6 +78,7 @@ export class Workflow extends Construct {
       'dynamodb:Query',
     );
     props.scheduler.grantDeleteSchedules(this.runStep);
+    props.events.grantPut(this.runStep);
 
     this.inputKey = new InputKey(this, 'InputKey');
     this.runJob = new CountersignFunction(this, 'RunJob', {

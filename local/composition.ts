@@ -13,7 +13,7 @@ import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-sche
 import { systemClock, uuidGenerator } from '../lambdas/core/clock';
 import { failAbandonedRuns } from '../lambdas/core/fail-abandoned-runs';
 import type { JobCatalogue } from '../lambdas/core/jobs';
-import type { Clock } from '../lambdas/core/ports';
+import type { Clock, EventPublisher } from '../lambdas/core/ports';
 import { bootstrapAdmin } from '../lambdas/core/user-administration';
 import { createApiHandler } from '../lambdas/handlers/api-handler';
 import { createAuthorizerHandler } from '../lambdas/handlers/authorizer-handler';
@@ -29,6 +29,7 @@ import { startLocalDynamoDb } from './local-dynamodb';
 import { LocalInputSealer } from './local-input-sealer';
 import { LOCAL_SCHEDULER, LocalScheduler } from './local-scheduler';
 import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, LocalWorkflow } from './local-workflow';
+import { LogEventPublisher } from './log-event-publisher';
 
 export interface LocalOptions {
   /** Where data is kept between starts; in memory when absent (tests). */
@@ -45,6 +46,8 @@ export interface LocalOptions {
   readonly catalogue?: JobCatalogue;
   /** @default the system clock */
   readonly clock?: Clock;
+  /** Where notifications go. @default one line each in the server log */
+  readonly events?: EventPublisher;
   /**
    * Fire schedules, and reconcile them every 15 minutes, on timers; tests that move a fake clock call
    * `scheduler.runDue()` and `reconcile()` instead. Schedules are reconciled once at start either way.
@@ -102,7 +105,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     },
     onError: (error) => startupLogger.error('Local scheduler error', { error: error as Error }),
   });
-  const schedules = new EventBridgeScheduleGateway({
+  const scheduleGateway = new EventBridgeScheduleGateway({
     client: scheduler,
     groupName: LOCAL_SCHEDULER.groupName,
     targetArn: LOCAL_STATE_MACHINE_ARN,
@@ -110,13 +113,14 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     deadLetterQueueArn: LOCAL_SCHEDULER.deadLetterQueueArn,
     clock,
   });
+  const events = options.events ?? new LogEventPublisher(logger('countersign-events'));
   // One per process, shared by the API (which seals) and the run function (which opens).
   const inputSealer = new LocalInputSealer();
   const workflow = new LocalWorkflow({
     catalogue,
     functions: {
       [LOCAL_FUNCTIONS.runStep]: createRunStepHandler(
-        { catalogue, results, scheduledJobs, schedules, clock },
+        { catalogue, results, scheduledJobs, scheduler: scheduleGateway, events, clock },
         logger(LOCAL_FUNCTIONS.runStep),
       ) as LocalLambda,
       [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(
@@ -145,7 +149,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   // Passes run one after another; `close` waits for the one under way.
   const reconcileLogger = logger('countersign-reconcile');
   const reconcileHandler = createReconcileHandler(
-    { scheduledJobs, schedules, results, clock },
+    { scheduledJobs, scheduler: scheduleGateway, results, workflow, clock },
     reconcileLogger,
   );
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -171,7 +175,8 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         users,
         tokens,
         scheduledJobs,
-        schedules,
+        scheduler: scheduleGateway,
+        events,
         workflow,
         inputSealer,
         clock,

@@ -7,10 +7,12 @@ type TaskHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResour
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 import type { JobCatalogue } from '../lambdas/core/jobs';
-import type { RunRequest, WorkflowStarter } from '../lambdas/core/ports';
+import type { WorkflowRun, WorkflowStarter } from '../lambdas/core/ports';
+import { occurrenceResultId } from '../lambdas/core/scheduled-runs';
 import {
   buildRunJobWorkflow,
   runTaskTimeoutSeconds,
+  type ScheduledWorkflowInput,
   toWorkflowInput,
 } from '../lambdas/workflow/run-job-workflow';
 import { type LocalLambda, localLambdaContext } from './lambda-context';
@@ -57,8 +59,22 @@ export class LocalWorkflow implements WorkflowStarter {
     });
   }
 
-  async startRun(request: RunRequest): Promise<string> {
+  async startRun(request: WorkflowRun): Promise<string> {
     return this.startExecution(toWorkflowInput(request), request.jobResultId);
+  }
+
+  async startOccurrence(occurrence: {
+    readonly scheduledJobId: string;
+    readonly scheduledTime: string;
+  }): Promise<string> {
+    const input: ScheduledWorkflowInput = {
+      scheduled_job_id: occurrence.scheduledJobId,
+      scheduled_time: occurrence.scheduledTime,
+    };
+    return this.startExecution(
+      input,
+      occurrenceResultId(occurrence.scheduledJobId, occurrence.scheduledTime),
+    );
   }
 
   /**

@@ -10,6 +10,8 @@ export abstract class DomainError extends Error {
     | 'validation'
     | 'bad-request'
     | 'conflict'
+    | 'gone'
+    | 'not-allowed'
     | 'unavailable';
 
   constructor(message: string, options?: ErrorOptions) {
@@ -48,6 +50,16 @@ export class BadRequestError extends DomainError {
 /** The request conflicts with the current state (duplicate name, decision already taken). */
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';
+}
+
+/** The record existed and was deleted; it is kept, with its history, but can no longer change. */
+export class GoneError extends DomainError {
+  readonly kind = 'gone';
+}
+
+/** The operation does not apply to this record at all (a dry run of a job that has none). */
+export class NotAllowedError extends DomainError {
+  readonly kind = 'not-allowed';
 }
 
 /** A dependency (the workflow service, the scheduler) refused or failed; the request changed nothing. */

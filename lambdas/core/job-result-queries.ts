@@ -18,9 +18,12 @@ export async function listJobResults(
   page: PageRequest,
 ): Promise<Page<JobResult>> {
   if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
-  if (filter.job !== undefined && !hasPermission(principal, 'view', filter.job)) return { items: [] };
+  if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return { items: [] };
   const found = await results.list(filter, page);
-  return { ...found, items: found.items.filter((result) => hasPermission(principal, 'view', result.job)) };
+  return {
+    ...found,
+    items: found.items.filter((result) => hasPermission(principal, 'view', result.jobPath)),
+  };
 }
 
 export async function getJobResult(
@@ -29,7 +32,7 @@ export async function getJobResult(
   id: string,
 ): Promise<JobResult> {
   const result = isRecordId(id) ? await results.get(id) : undefined;
-  if (!result || !hasPermission(principal, 'view', result.job)) {
+  if (!result || !hasPermission(principal, 'view', result.jobPath)) {
     throw new NotFoundError('No JobResult matches the given query.');
   }
   return result;

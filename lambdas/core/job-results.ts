@@ -6,7 +6,7 @@ export const FINISHED_STATUSES: readonly JobResultStatus[] = ['SUCCESS', 'FAILUR
 
 export interface JobResult {
   readonly id: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly name: string;
   readonly status: JobResultStatus;
   readonly user: string;
@@ -14,6 +14,8 @@ export interface JobResult {
   /** The job's input, absent for jobs with sensitive variables. */
   readonly data?: Record<string, unknown> | undefined;
   readonly scheduledJob?: string | undefined;
+  /** Who approved the request this run belongs to, for runs of requests that required approval. */
+  readonly approvedBy?: string | undefined;
   readonly dateCreated: string;
   readonly dateStarted?: string | undefined;
   readonly dateDone?: string | undefined;
@@ -25,7 +27,7 @@ export interface JobResult {
 }
 
 export interface JobResultFilter {
-  readonly job?: string | undefined;
+  readonly jobPath?: string | undefined;
   readonly status?: JobResultStatus | undefined;
   /** Results of one scheduled job's runs. */
   readonly scheduledJob?: string | undefined;

@@ -5,7 +5,16 @@
 import type { JobResult, JobResultFilter, JobResultStatus } from './job-results';
 import type { JobOutput, LogLine } from './jobs';
 import type { Page, PageRequest } from './pagination';
-import type { ClaimOutcome, ScheduledJob, ScheduledJobFilter } from './scheduled-jobs';
+import type {
+  ApprovalStatus,
+  ClaimOutcome,
+  Decision,
+  Handoff,
+  HistoryEntry,
+  ScheduledJob,
+  ScheduledJobCondition,
+  ScheduledJobFilter,
+} from './scheduled-jobs';
 import type { Token, User } from './users';
 
 export interface Clock {
@@ -80,9 +89,9 @@ export type RunInput =
   | { readonly sealedData: string; readonly data?: undefined };
 
 /** What a run workflow execution needs. */
-export type RunRequest = RunInput & {
+export type WorkflowRun = RunInput & {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly timeLimitSeconds: number;
 };
 
@@ -101,8 +110,49 @@ export interface WorkflowStarter {
    * Starts the run workflow, named after the job result so that repeating a start is idempotent.
    * Returns the execution's identifier (an ARN when deployed).
    */
-  startRun(request: RunRequest): Promise<string>;
+  startRun(request: WorkflowRun): Promise<string>;
+  /**
+   * Starts the workflow for one occurrence of a scheduled job, exactly as the scheduler would at
+   * that time (the guard claims it), under a name derived from the occurrence, so that repeating
+   * the start starts nothing new. Used to run an approved request now.
+   */
+  startOccurrence(occurrence: {
+    readonly scheduledJobId: string;
+    readonly scheduledTime: string;
+  }): Promise<string>;
 }
+
+/** Notifications for people and other systems (EventBridge events when deployed; log lines locally). */
+export interface EventPublisher {
+  publish(event: DomainEvent): Promise<void>;
+}
+
+export type DomainEvent =
+  | {
+      readonly type: 'Approval Requested';
+      readonly scheduledJobId: string;
+      readonly jobPath: string;
+      readonly requester: string;
+      readonly startTime?: string | undefined;
+    }
+  | {
+      readonly type: 'Approval Decided';
+      readonly scheduledJobId: string;
+      readonly jobPath: string;
+      readonly requester: string;
+      readonly decider: string;
+      readonly status: 'approved' | 'denied';
+      readonly comment?: string | undefined;
+    }
+  | {
+      readonly type: 'Job Run Finished';
+      readonly jobResultId: string;
+      readonly jobPath: string;
+      readonly user: string;
+      readonly status: string;
+      readonly scheduledJobId?: string | undefined;
+      readonly dryrun: boolean;
+    };
 
 export interface ScheduledJobStore {
   /**
@@ -112,9 +162,16 @@ export interface ScheduledJobStore {
   create(job: ScheduledJob): Promise<void>;
   get(id: string): Promise<ScheduledJob | undefined>;
   list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>>;
-  /** Sets `enabled`; throws NotFoundError if the scheduled job does not exist. */
-  setEnabled(id: string, enabled: boolean): Promise<ScheduledJob>;
-  /** Removes the scheduled job and frees its name; undefined if it was already gone. */
+  /**
+   * Applies one change in a single conditional write, only if `condition` (a rule from core) holds,
+   * with the change's history entry appended in that same write. A deletion keeps the record (its
+   * history included) out of every list and frees its name.
+   */
+  update(id: string, change: ScheduledJobChange, condition: ScheduledJobCondition): Promise<UpdateOutcome>;
+  /**
+   * Removes the record and frees its name for good, leaving no trace: only for a request whose
+   * creation is being undone before anyone was told of it. Undefined if it was already gone.
+   */
   delete(id: string): Promise<ScheduledJob | undefined>;
   /**
    * Claims one occurrence for an execution in a single conditional write that also requires the
@@ -125,6 +182,10 @@ export interface ScheduledJobStore {
     occurrence: string,
     execution: string,
     forget: readonly string[],
+    options?: {
+      /** The approved run of a request: also requires, and clears, its pending `run` handoff. */
+      readonly handoff?: boolean | undefined;
+    },
   ): Promise<ClaimOutcome>;
   /**
    * Counts the run of a claimed occurrence once: increments `totalRunCount` and sets `lastRunAt`
@@ -132,6 +193,28 @@ export interface ScheduledJobStore {
    */
   countRun(id: string, occurrence: string, at: string): Promise<void>;
 }
+
+/** One change of a scheduled job's state, always with the history entry that records it. */
+export interface ScheduledJobChange {
+  readonly enabled?: boolean | undefined;
+  /** A decision: the status it leads to, and for an approval the handoff still to be done. */
+  readonly decision?:
+    | {
+        readonly status: Extract<ApprovalStatus, 'approved' | 'denied'>;
+        readonly decision: Decision;
+        readonly handoff?: Handoff | undefined;
+      }
+    | undefined;
+  /** The approval's handoff is done (or has become another kind). */
+  readonly handoff?: { readonly done: true } | { readonly switchTo: Handoff } | undefined;
+  readonly deleted?: { readonly user: string; readonly at: string } | undefined;
+  readonly history?: HistoryEntry | undefined;
+}
+
+export type UpdateOutcome =
+  | { readonly kind: 'updated'; readonly scheduledJob: ScheduledJob }
+  /** The condition did not hold: the record as it is now (undefined when there is none). */
+  | { readonly kind: 'refused'; readonly current: ScheduledJob | undefined };
 
 /** EventBridge Scheduler, or its local emulator: one schedule per runnable scheduled job. */
 export interface ScheduleGateway {

@@ -13,7 +13,7 @@ import { awaitsApproval, oneOffHasPassed, type ScheduledJob } from './scheduled-
 
 export interface ReconcileSchedulesDeps {
   readonly scheduledJobs: Pick<ScheduledJobStore, 'list' | 'get'>;
-  readonly schedules: Pick<ScheduleGateway, 'describe' | 'put'>;
+  readonly scheduler: Pick<ScheduleGateway, 'describe' | 'put'>;
   readonly clock: Clock;
 }
 
@@ -82,7 +82,7 @@ async function reconcileOne(
   deps: ReconcileSchedulesDeps,
   listed: ScheduledJob,
 ): Promise<ScheduleRepair | undefined> {
-  const found = (await deps.schedules.describe(listed.id))?.state;
+  const found = (await deps.scheduler.describe(listed.id))?.state;
   if (found === wantedState(listed, deps.clock.now())) return undefined;
   let current = await deps.scheduledJobs.get(listed.id);
   if (current === undefined) return undefined;
@@ -91,7 +91,7 @@ async function reconcileOne(
   // A pause or resume may land between the read and the put, and its own put may come first: read
   // again after putting, and put again until the state that was put is the state in the table.
   for (let attempt = 1; ; attempt++) {
-    await deps.schedules.put(current);
+    await deps.scheduler.put(current);
     const after = await deps.scheduledJobs.get(current.id);
     if (after === undefined || after.enabled === current.enabled || attempt >= MAX_PUT_ATTEMPTS) break;
     current = after;

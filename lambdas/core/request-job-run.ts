@@ -5,37 +5,38 @@
 import { ConflictError, ServiceUnavailableError, ValidationError } from './errors';
 import type { JobResult } from './job-results';
 import type { JobDefinition } from './jobs';
+import { MESSAGES } from './messages';
+import { notify } from './notifications';
 import type { Principal } from './permissions';
-import type { ScheduledJobStore, ScheduleGateway } from './ports';
-import { authorizeRun, type RunJobDeps, startImmediateRun, validateJobData } from './run-job';
-import type { ScheduledJob } from './scheduled-jobs';
+import type { EventPublisher, ScheduledJobStore, ScheduleGateway } from './ports';
+import { initialApprovalStatus, type ScheduledJob } from './scheduled-jobs';
 import { type Schedule, toSchedulerInput, validateScheduleRequest } from './schedules';
+import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
 
-export interface RequestJobRunDeps extends RunJobDeps {
+export interface RequestJobRunDeps extends StartRunDeps {
   readonly scheduledJobs: ScheduledJobStore;
-  readonly schedules: ScheduleGateway;
+  readonly scheduler: ScheduleGateway;
+  readonly events: EventPublisher;
 }
 
-export interface JobRunRequest {
+export interface RunRequest {
   readonly data?: unknown;
   /** Nautobot's schedule object; absent means "immediately". */
   readonly schedule?: unknown;
   readonly dryrun?: boolean | undefined;
 }
 
-export interface JobRunResponse {
+export interface RunResponse {
   readonly scheduledJob: ScheduledJob | null;
   readonly jobResult: JobResult | null;
 }
-
-export const SENSITIVE_SCHEDULE_MESSAGE = 'Unable to schedule job: Job may have sensitive input variables';
 
 export async function requestJobRun(
   deps: RequestJobRunDeps,
   principal: Principal,
   path: string,
-  request: JobRunRequest,
-): Promise<JobRunResponse> {
+  request: RunRequest,
+): Promise<RunResponse> {
   const job = authorizeRun(deps.catalogue, principal, path);
   const now = deps.clock.now();
   const errors: Record<string, unknown> = {};
@@ -70,7 +71,7 @@ export async function requestJobRun(
     ];
   }
   if (schedule !== undefined && schedule.interval !== 'immediately' && job.hasSensitiveVariables) {
-    errors.schedule = { ...(errors.schedule as object | undefined), interval: [SENSITIVE_SCHEDULE_MESSAGE] };
+    errors.schedule = { ...(errors.schedule as object | undefined), interval: [MESSAGES.sensitiveSchedule] };
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   if (schedule === undefined) throw new Error('unreachable: a valid request has a schedule');
@@ -106,7 +107,7 @@ async function createScheduledJob(
   const scheduledJob: ScheduledJob = {
     id: deps.ids.newId(),
     name: schedule.name ?? `${job.name} requested by ${principal.username} at ${now.toISOString()}`,
-    job: job.path,
+    jobPath: job.path,
     interval: schedule.interval,
     startTime: schedule.startTime?.toISOString(),
     timeZone: schedule.timeZone,
@@ -118,6 +119,8 @@ async function createScheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: job.approvalRequired,
+    approvalStatus: initialApprovalStatus(job.approvalRequired),
+    history: [{ action: 'requested', user: principal.username, time: now.toISOString() }],
     schedule: scheduler && {
       expression: scheduler.scheduleExpression,
       timeZone: scheduler.scheduleExpressionTimezone,
@@ -129,11 +132,20 @@ async function createScheduledJob(
   try {
     await deps.scheduledJobs.create(scheduledJob);
   } catch (error) {
-    if (error instanceof ConflictError)
-      throw new ValidationError({ name: ['A scheduled job with this name already exists.'] });
+    if (error instanceof ConflictError) throw new ValidationError({ name: [MESSAGES.scheduleNameTaken] });
     throw error;
   }
-  if (!scheduledJob.approvalRequired) await handToScheduler(deps, scheduledJob);
+  if (scheduledJob.approvalStatus === 'pending') {
+    await notify(deps, {
+      type: 'Approval Requested',
+      scheduledJobId: scheduledJob.id,
+      jobPath: scheduledJob.jobPath,
+      requester: scheduledJob.user,
+      startTime: scheduledJob.startTime,
+    });
+  } else {
+    await handToScheduler(deps, scheduledJob);
+  }
   return scheduledJob;
 }
 
@@ -143,7 +155,7 @@ async function createScheduledJob(
  */
 async function handToScheduler(deps: RequestJobRunDeps, scheduledJob: ScheduledJob): Promise<void> {
   try {
-    await deps.schedules.put(scheduledJob);
+    await deps.scheduler.put(scheduledJob);
   } catch (cause) {
     await deps.scheduledJobs.delete(scheduledJob.id);
     throw new ServiceUnavailableError(

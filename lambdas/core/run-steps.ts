@@ -5,7 +5,8 @@
 import { InputUnavailableError, SealedInputError, StaleStateError } from './errors';
 import { FINISHED_STATUSES, type JobResult, MAX_LOG_MESSAGE_LENGTH, MAX_OUTPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobOutput, LogLevel, LogLine } from './jobs';
-import type { Clock, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
+import { notify } from './notifications';
+import type { Clock, EventPublisher, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
 import { ENGLISH_MESSAGES } from './validation-messages';
 
 export interface RunStepDeps {
@@ -21,13 +22,32 @@ export async function markRunStarted(
   return deps.results.markStarted(jobResultId, execution, deps.clock.now().toISOString());
 }
 
+/** The steps that finish a run, and tell others it finished (at least once: a retried step tells again). */
+export interface RecordStepDeps extends RunStepDeps {
+  readonly events: EventPublisher;
+}
+
 /** Records the outcome the job reported. A result already finished the same way is left alone. */
 export async function recordOutcome(
-  deps: RunStepDeps,
+  deps: RecordStepDeps,
   jobResultId: string,
   outcome: RunOutcome,
 ): Promise<JobResult> {
-  return deps.results.finish(jobResultId, outcome, deps.clock.now().toISOString());
+  const result = await deps.results.finish(jobResultId, outcome, deps.clock.now().toISOString());
+  await notify(deps, runFinished(result));
+  return result;
+}
+
+function runFinished(result: JobResult) {
+  return {
+    type: 'Job Run Finished',
+    jobResultId: result.id,
+    jobPath: result.jobPath,
+    user: result.user,
+    status: result.status,
+    scheduledJobId: result.scheduledJob,
+    dryrun: result.dryrun,
+  } as const;
 }
 
 /** What the workflow catches when a step fails outright: `{Error, Cause}` as Step Functions reports it. */
@@ -41,11 +61,13 @@ export interface WorkflowError {
  * be invoked). A result that is already finished keeps its status: that outcome is the truth.
  */
 export async function recordFailure(
-  deps: RunStepDeps,
+  deps: RecordStepDeps,
   jobResultId: string,
   error: WorkflowError,
 ): Promise<JobResult | undefined> {
-  return (await failIfUnfinished(deps, jobResultId, describeWorkflowError(error))).result;
+  const { result, failed } = await failIfUnfinished(deps, jobResultId, describeWorkflowError(error));
+  if (failed && result !== undefined) await notify(deps, runFinished(result));
+  return result;
 }
 
 /**
@@ -96,9 +118,9 @@ export interface ExecuteJobDeps {
   readonly logFlushIntervalMs?: number;
 }
 
-export type ExecuteJobRequest = RunInput & {
+export type JobExecution = RunInput & {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly user: string;
   readonly dryrun: boolean;
   readonly timeLimitSeconds: number;
@@ -108,11 +130,11 @@ export type ExecuteJobRequest = RunInput & {
  * Runs a job within its time limit and reports the outcome; never throws for the job's own
  * failures, so the workflow's Catch is left for infrastructure failures only.
  */
-export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobRequest): Promise<RunOutcome> {
+export async function executeJob(deps: ExecuteJobDeps, request: JobExecution): Promise<RunOutcome> {
   const logs = new LogBuffer(deps, request.jobResultId);
-  const job = deps.catalogue.get(request.job);
+  const job = deps.catalogue.get(request.jobPath);
   if (!job) {
-    const error = `Job "${request.job}" is not in this deployment's catalogue.`;
+    const error = `Job "${request.jobPath}" is not in this deployment's catalogue.`;
     logs.add('error', error);
     await logs.close();
     return { status: 'FAILURE', error };
@@ -187,7 +209,7 @@ export async function executeJob(deps: ExecuteJobDeps, request: ExecuteJobReques
  */
 async function openInput(
   deps: ExecuteJobDeps,
-  request: ExecuteJobRequest,
+  request: JobExecution,
   logs: LogBuffer,
 ): Promise<Record<string, unknown>> {
   if (request.sealedData === undefined) return request.data;

@@ -1,13 +1,23 @@
 /** Reading, pausing, resuming and deleting scheduled jobs. */
 import { isRecordId } from './clock';
-import { NotFoundError, PermissionDeniedError, ServiceUnavailableError, ValidationError } from './errors';
+import { and, oneOf } from './conditions';
+import {
+  GoneError,
+  NotFoundError,
+  PermissionDeniedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from './errors';
+import { deletedBy, MESSAGES } from './messages';
 import type { Page, PageRequest } from './pagination';
 import { hasAnyPermission, hasPermission, type Principal } from './permissions';
-import type { Clock, ScheduledJobStore, ScheduleGateway } from './ports';
+import type { Clock, ScheduledJobStore, ScheduleGateway, UpdateOutcome } from './ports';
 import {
   awaitsApproval,
+  LIVE,
   oneOffHasPassed,
   type ScheduledJob,
+  type ScheduledJobCondition,
   type ScheduledJobFilter,
   schedulerScheduleOf,
 } from './scheduled-jobs';
@@ -23,34 +33,63 @@ import {
 
 export interface ScheduledJobDeps {
   readonly scheduledJobs: ScheduledJobStore;
-  readonly schedules: ScheduleGateway;
+  readonly scheduler: ScheduleGateway;
   readonly clock: Clock;
 }
 
-const NOT_FOUND = 'No ScheduledJob matches the given query.';
-const NO_VIEW = 'You do not have permission to perform this action.';
+/** How many store pages one list answer may read to fill itself with jobs the caller may view. */
+const MAX_FILL_READS = 10;
 
+/**
+ * Pages are exact: when the store's page holds jobs the caller may not view (a viewer limited by a
+ * glob), or a combined filter left it short, the rest is read from where the last page ended, asking
+ * each time for no more than is still missing, so the next link always follows the last job shown.
+ */
 export async function listScheduledJobs(
   deps: ScheduledJobDeps,
   principal: Principal,
   filter: ScheduledJobFilter,
   page: PageRequest,
 ): Promise<Page<ScheduledJob>> {
-  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
-  if (filter.job !== undefined && !hasPermission(principal, 'view', filter.job)) return { items: [] };
-  const found = await deps.scheduledJobs.list(filter, page);
-  return { ...found, items: found.items.filter((job) => hasPermission(principal, 'view', job.job)) };
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(MESSAGES.noPermission);
+  if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return { items: [] };
+  const first = await deps.scheduledJobs.list(filter, page);
+  const items = first.items.filter((job) => hasPermission(principal, 'view', job.jobPath));
+  let next = first.next;
+  for (let reads = 1; items.length < page.limit && next !== undefined && reads < MAX_FILL_READS; reads++) {
+    const more = await deps.scheduledJobs.list(filter, { limit: page.limit - items.length, cursor: next });
+    items.push(...more.items.filter((job) => hasPermission(principal, 'view', job.jobPath)));
+    next = more.next;
+  }
+  return { ...first, items, next };
 }
 
+/** The scheduled job, deleted ones included (they stay on record); 404 when the caller may not view it. */
 export async function getScheduledJob(
-  deps: ScheduledJobDeps,
+  deps: Pick<ScheduledJobDeps, 'scheduledJobs'>,
   principal: Principal,
   id: string,
 ): Promise<ScheduledJob> {
   const found = isRecordId(id) ? await deps.scheduledJobs.get(id) : undefined;
-  if (!found || !hasPermission(principal, 'view', found.job)) throw new NotFoundError(NOT_FOUND);
+  if (!found || !hasPermission(principal, 'view', found.jobPath)) {
+    throw new NotFoundError(MESSAGES.scheduledJobNotFound);
+  }
   return found;
 }
+
+/** A scheduled job that can still change: 410 once deleted. */
+async function liveScheduledJob(
+  deps: ScheduledJobDeps,
+  principal: Principal,
+  id: string,
+): Promise<ScheduledJob> {
+  const found = await getScheduledJob(deps, principal, id);
+  if (found.deleted) throw new GoneError(deletedBy(found.deleted.user, found.deleted.at));
+  return found;
+}
+
+/** Pausing applies to what may run: a request awaiting a decision, or denied, has nothing to pause. */
+const PAUSABLE: ScheduledJobCondition = and(LIVE, oneOf('approvalStatus', ['not_required', 'approved']));
 
 /**
  * Pause or resume, by the requester or a superuser. Pausing writes the database first, so the
@@ -65,39 +104,70 @@ export async function setScheduledJobEnabled(
   id: string,
   enabled: boolean,
 ): Promise<ScheduledJob> {
-  const existing = await getScheduledJob(deps, principal, id);
-  if (!hasPermission(principal, 'run', existing.job)) {
-    throw new PermissionDeniedError('This user does not have permission to run jobs.');
+  const existing = await liveScheduledJob(deps, principal, id);
+  if (!hasPermission(principal, 'run', existing.jobPath)) {
+    throw new PermissionDeniedError(MESSAGES.noRunPermission);
   }
   if (!principal.isSuperuser && principal.username !== existing.user) {
-    throw new PermissionDeniedError('Only the requester or a superuser may pause or resume a scheduled job.');
+    throw new PermissionDeniedError(MESSAGES.pauseRequesterOnly);
   }
+  if (awaitsApproval(existing)) throw new ValidationError({ enabled: [MESSAGES.pauseAwaitingDecision] });
   if (enabled && !existing.enabled && oneOffHasPassed(existing, deps.clock.now())) {
-    throw new ValidationError({
-      enabled: ['This one-off job has already run or its time has passed, so it cannot be resumed.'],
-    });
+    throw new ValidationError({ enabled: [MESSAGES.cannotResumePassedOneOff] });
   }
-  const updated = existing.enabled === enabled ? existing : await deps.scheduledJobs.setEnabled(id, enabled);
-  if (updated.schedule === undefined || awaitsApproval(updated)) return updated;
+  const updated =
+    existing.enabled === enabled ? existing : await changeEnabled(deps, principal, existing, enabled);
+  if (updated.schedule === undefined || updated.handoff !== undefined) return updated;
   if (!enabled && oneOffHasPassed(existing, deps.clock.now())) return updated;
   try {
-    await deps.schedules.put(updated);
+    await deps.scheduler.put(updated);
   } catch (cause) {
     if (!enabled) return updated; // The guard already refuses its runs; the schedule state is a courtesy.
-    if (!existing.enabled) await deps.scheduledJobs.setEnabled(id, false);
+    if (!existing.enabled)
+      await changeEnabled(deps, principal, updated, false, 'The scheduler was unavailable.');
     throw new ServiceUnavailableError(
       'The scheduler did not accept the change. Nothing was changed; try again later.',
-      {
-        cause,
-      },
+      { cause },
     );
   }
   return updated;
 }
 
+async function changeEnabled(
+  deps: ScheduledJobDeps,
+  principal: Principal,
+  job: ScheduledJob,
+  enabled: boolean,
+  comment?: string,
+): Promise<ScheduledJob> {
+  const outcome = await deps.scheduledJobs.update(
+    job.id,
+    {
+      enabled,
+      history: {
+        action: enabled ? 'resumed' : 'paused',
+        user: principal.username,
+        time: deps.clock.now().toISOString(),
+        comment,
+      },
+    },
+    PAUSABLE,
+  );
+  return updatedOrGone(outcome);
+}
+
+function updatedOrGone(outcome: UpdateOutcome): ScheduledJob {
+  if (outcome.kind === 'updated') return outcome.scheduledJob;
+  const current = outcome.current;
+  if (current?.deleted) throw new GoneError(deletedBy(current.deleted.user, current.deleted.at));
+  if (current === undefined) throw new NotFoundError(MESSAGES.scheduledJobNotFound);
+  throw new ValidationError({ enabled: [MESSAGES.pauseAwaitingDecision] });
+}
+
 /**
- * Deletes the scheduled job, then its schedule. Should the scheduler be unreachable, the schedule
- * is left to fire into a guard that finds no job, deletes the schedule and runs nothing.
+ * Deletes the scheduled job (it stays on record, with its history, out of every list), then its
+ * schedule. Should the scheduler be unreachable, the schedule is left to fire into a guard that
+ * finds the job deleted, deletes the schedule and runs nothing.
  */
 export async function deleteScheduledJob(
   deps: ScheduledJobDeps,
@@ -105,13 +175,23 @@ export async function deleteScheduledJob(
   id: string,
   onScheduleLeft?: (error: unknown) => void,
 ): Promise<void> {
-  const existing = await getScheduledJob(deps, principal, id);
-  if (!hasPermission(principal, 'delete', existing.job)) {
-    throw new PermissionDeniedError('You do not have permission to delete this scheduled job.');
+  const existing = await liveScheduledJob(deps, principal, id);
+  if (!hasPermission(principal, 'delete', existing.jobPath)) {
+    throw new PermissionDeniedError(MESSAGES.noDeletePermission);
   }
-  await deps.scheduledJobs.delete(id);
+  const at = deps.clock.now().toISOString();
+  updatedOrGone(
+    await deps.scheduledJobs.update(
+      id,
+      {
+        deleted: { user: principal.username, at },
+        history: { action: 'deleted', user: principal.username, time: at },
+      },
+      LIVE,
+    ),
+  );
   try {
-    await deps.schedules.delete(id);
+    await deps.scheduler.delete(id);
   } catch (error) {
     onScheduleLeft?.(error);
   }
@@ -124,8 +204,8 @@ export function upcomingRuns(
   count = 5,
   displayTimeZone = job.timeZone,
 ): string[] {
-  if (!job.enabled || job.schedule === undefined) return [];
-  if (job.oneOff && job.totalRunCount > 0) return [];
+  if (!job.enabled || job.schedule === undefined || job.deleted) return [];
+  if (job.approvalStatus === 'denied' || (job.oneOff && job.totalRunCount > 0)) return [];
   try {
     return upcomingRunTimes(schedulerScheduleOf(job.schedule), now, count, displayTimeZone);
   } catch (error) {

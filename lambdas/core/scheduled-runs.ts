@@ -9,26 +9,26 @@ import { ConflictError } from './errors';
 import type { JobResult } from './job-results';
 import type { JobCatalogue } from './jobs';
 import type { Clock, JobResultStore, ScheduledJobStore, ScheduleGateway } from './ports';
-import { awaitsApproval, CLAIM_WINDOW_MS } from './scheduled-jobs';
+import { CLAIM_WINDOW_MS, isRunnable, type ScheduledJob } from './scheduled-jobs';
 
 export interface ScheduledRunDeps {
   readonly catalogue: JobCatalogue;
   readonly scheduledJobs: ScheduledJobStore;
   /** Only to remove the schedule of a scheduled job that no longer exists. */
-  readonly schedules: Pick<ScheduleGateway, 'delete'>;
+  readonly scheduler: Pick<ScheduleGateway, 'delete'>;
   readonly results: JobResultStore;
   readonly clock: Clock;
 }
 
-export interface ScheduledRunRequest {
+export interface ClaimedRun {
   readonly jobResultId: string;
-  readonly job: string;
+  readonly jobPath: string;
   readonly data: Record<string, unknown>;
   readonly timeLimitSeconds: number;
 }
 
 export type ClaimDecision =
-  | { readonly run: true; readonly request: ScheduledRunRequest }
+  | { readonly run: true; readonly request: ClaimedRun }
   | {
       readonly run: false;
       readonly reason: 'missing' | 'duplicate' | 'not-runnable' | 'stale' | 'job-unavailable';
@@ -54,16 +54,17 @@ export async function claimScheduledRun(
   const occurrence = canonicalOccurrence(input.scheduledTime);
   const now = deps.clock.now().getTime();
   const nowIso = new Date(now).toISOString();
-  if (occurrence === undefined || Date.parse(occurrence) < now - CLAIM_WINDOW_MS)
-    return { run: false, reason: 'stale' };
+  if (occurrence === undefined) return { run: false, reason: 'stale' };
 
   const existing = await deps.scheduledJobs.get(input.scheduledJobId);
-  if (!existing) return forgetSchedule(deps, input.scheduledJobId);
-  // The catalogue may have started requiring approval since the request was made: its rule wins.
-  const approvalRequired = deps.catalogue.get(existing.job)?.approvalRequired ?? false;
-  if (awaitsApproval({ approvalRequired, approvedAt: existing.approvedAt })) {
+  if (!existing || existing.deleted) return forgetSchedule(deps, input.scheduledJobId);
+  if (!isRunnable(existing) || approvalAddedSince(deps.catalogue, existing)) {
     return { run: false, reason: 'not-runnable' };
   }
+  // An approved request run now is claimed at its approval instant, however late the start came;
+  // any other occurrence older than the claim window is refused (its claim may be forgotten).
+  const approvedRun = existing.handoff === 'run' && existing.decision?.at === occurrence;
+  if (!approvedRun && Date.parse(occurrence) < now - CLAIM_WINDOW_MS) return { run: false, reason: 'stale' };
   const forget = Object.keys(existing.claims).filter(
     (claimed) => Date.parse(claimed) < now - CLAIM_WINDOW_MS,
   );
@@ -72,22 +73,27 @@ export async function claimScheduledRun(
     occurrence,
     input.execution,
     forget,
+    { handoff: approvedRun },
   );
   if (claim.kind === 'missing') return forgetSchedule(deps, input.scheduledJobId);
+  if (claim.kind === 'not-runnable' && claim.scheduledJob.deleted) {
+    return forgetSchedule(deps, input.scheduledJobId);
+  }
   if (claim.kind !== 'claimed') return { run: false, reason: claim.kind };
 
   const scheduledJob = claim.scheduledJob;
-  const job = deps.catalogue.get(scheduledJob.job);
+  const job = deps.catalogue.get(scheduledJob.jobPath);
   const jobResultId = occurrenceResultId(scheduledJob.id, occurrence);
   const result: JobResult = {
     id: jobResultId,
-    job: scheduledJob.job,
-    name: job?.name ?? scheduledJob.job,
+    jobPath: scheduledJob.jobPath,
+    name: job?.name ?? scheduledJob.jobPath,
     status: 'PENDING',
     user: scheduledJob.user,
     dryrun: false,
     data: job?.hasSensitiveVariables === false ? scheduledJob.data : undefined,
     scheduledJob: scheduledJob.id,
+    approvedBy: scheduledJob.decision?.outcome === 'approved' ? scheduledJob.decision.user : undefined,
     dateCreated: nowIso,
     logs: [],
   };
@@ -103,7 +109,7 @@ export async function claimScheduledRun(
         status: 'FAILURE',
         error: job
           ? 'This job is not enabled to be run.'
-          : `Job "${scheduledJob.job}" is no longer in the catalogue.`,
+          : `Job "${scheduledJob.jobPath}" is no longer in the catalogue.`,
       },
       nowIso,
     );
@@ -112,13 +118,27 @@ export async function claimScheduledRun(
   }
   return {
     run: true,
-    request: { jobResultId, job: job.path, data: scheduledJob.data, timeLimitSeconds: job.timeLimitSeconds },
+    request: {
+      jobResultId,
+      jobPath: job.path,
+      data: scheduledJob.data,
+      timeLimitSeconds: job.timeLimitSeconds,
+    },
   };
+}
+
+/**
+ * The stricter rule wins: a request made while the job needed approval keeps needing it, and a job
+ * the catalogue has since marked approval-required runs nothing unapproved, not even schedules made
+ * before (they stop until requested again and approved: fail safe, not silently permissive).
+ */
+function approvalAddedSince(catalogue: JobCatalogue, job: ScheduledJob): boolean {
+  return job.approvalStatus === 'not_required' && catalogue.get(job.jobPath)?.approvalRequired === true;
 }
 
 /** The scheduled job is gone: its schedule should be too, and nothing runs. */
 async function forgetSchedule(deps: ScheduledRunDeps, scheduledJobId: string): Promise<ClaimDecision> {
-  await deps.schedules.delete(scheduledJobId);
+  await deps.scheduler.delete(scheduledJobId);
   return { run: false, reason: 'missing' };
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -13,6 +14,7 @@ import { DynamoDbJobResultStore } from '../adapters/dynamodb/dynamodb-job-result
 import { DynamoDbScheduledJobStore } from '../adapters/dynamodb/dynamodb-scheduled-job-store';
 import { DynamoDbTokenStore } from '../adapters/dynamodb/dynamodb-token-store';
 import { DynamoDbUserStore } from '../adapters/dynamodb/dynamodb-user-store';
+import { EventBridgeEventPublisher } from '../adapters/eventbridge/eventbridge-event-publisher';
 import {
   EventBridgeScheduleGateway,
   EventBridgeScheduleRemover,
@@ -45,6 +47,25 @@ function scheduleGateway(): EventBridgeScheduleGateway {
   });
 }
 
+/** Notifications (approval requested and decided, run finished) on the deployment's bus. */
+function eventPublisher(logger: Logger): EventBridgeEventPublisher {
+  const { EVENT_BUS_NAME } = readConfig(['EVENT_BUS_NAME']);
+  return new EventBridgeEventPublisher({
+    client: new EventBridgeClient({}),
+    eventBusName: EVENT_BUS_NAME,
+    onError: (error, event) =>
+      logger.error('Event not published', { type: event.type, error: error as Error }),
+  });
+}
+
+function workflowStarter(): StepFunctionsWorkflowStarter {
+  const config = readConfig(['STATE_MACHINE_ARN']);
+  return new StepFunctionsWorkflowStarter({
+    client: new SFNClient({}),
+    stateMachineArn: config.STATE_MACHINE_ARN,
+  });
+}
+
 /** Seals sensitive run input (the API) and opens it (the run-job function). */
 function inputSealer(): KmsInputSealer {
   const { INPUT_KEY_ARN } = readConfig(['INPUT_KEY_ARN']);
@@ -52,7 +73,6 @@ function inputSealer(): KmsInputSealer {
 }
 
 export function apiDependencies(logger: Logger) {
-  const config = readConfig(['STATE_MACHINE_ARN']);
   const store = table();
   return {
     catalogue,
@@ -60,12 +80,10 @@ export function apiDependencies(logger: Logger) {
     users: new DynamoDbUserStore(store),
     tokens: new DynamoDbTokenStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
-    workflow: new StepFunctionsWorkflowStarter({
-      client: new SFNClient({}),
-      stateMachineArn: config.STATE_MACHINE_ARN,
-    }),
+    workflow: workflowStarter(),
     inputSealer: inputSealer(),
-    schedules: scheduleGateway(),
+    scheduler: scheduleGateway(),
+    events: eventPublisher(logger),
     clock: systemClock,
     ids: uuidGenerator,
     logger,
@@ -77,17 +95,18 @@ export function authorizerDependencies() {
   return { users: new DynamoDbUserStore(store), tokens: new DynamoDbTokenStore(store), clock: systemClock };
 }
 
-export function runStepDependencies() {
+export function runStepDependencies(logger: Logger) {
   const { SCHEDULE_GROUP_NAME } = readConfig(['SCHEDULE_GROUP_NAME']);
   const store = table();
   return {
     catalogue,
     results: new DynamoDbJobResultStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
-    schedules: new EventBridgeScheduleRemover({
+    scheduler: new EventBridgeScheduleRemover({
       client: new SchedulerClient({}),
       groupName: SCHEDULE_GROUP_NAME,
     }),
+    events: eventPublisher(logger),
     clock: systemClock,
   };
 }
@@ -97,7 +116,8 @@ export function reconcileDependencies() {
   return {
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     results: new DynamoDbJobResultStore(store),
-    schedules: scheduleGateway(),
+    scheduler: scheduleGateway(),
+    workflow: workflowStarter(),
     clock: systemClock,
   };
 }

@@ -7,6 +7,7 @@ const KNOWN = {
   SCHEDULER_DLQ_ARN: 'the dead-letter queue for undeliverable schedule firings',
   SCHEDULER_TARGET_ARN: 'what schedules start (the run workflow)',
   INPUT_KEY_ARN: 'the KMS key that seals the input of jobs with sensitive variables',
+  EVENT_BUS_NAME: 'the EventBridge event bus that notifications are put on',
 } as const;
 
 export type ConfigName = keyof typeof KNOWN;

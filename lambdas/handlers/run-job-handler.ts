@@ -44,7 +44,7 @@ export function createRunJobHandler(deps: ExecuteJobDeps, logger: Logger) {
       const outcome = await executeJob(deps, {
         ...(event.sealed_data === null ? { data: event.data } : { sealedData: event.sealed_data }),
         jobResultId: event.job_result_id,
-        job: event.job,
+        jobPath: event.job,
         user: event.user,
         dryrun: event.dryrun,
         timeLimitSeconds: event.time_limit_seconds,

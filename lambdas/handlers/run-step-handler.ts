@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import type { JOB_RESULT_STATUSES } from '../core/job-results';
-import { markRunStarted, type RunStepDeps, recordFailure, recordOutcome } from '../core/run-steps';
+import { markRunStarted, type RecordStepDeps, recordFailure, recordOutcome } from '../core/run-steps';
 import { claimScheduledRun, countScheduledRun, type ScheduledRunDeps } from '../core/scheduled-runs';
 import { ENGLISH_MESSAGES } from '../core/validation-messages';
 
@@ -63,7 +63,7 @@ export type RunStepResponse =
   | { readonly counted: true };
 
 /** The workflow's bookkeeping steps; each is a single conditional write, safe to retry. */
-export function createRunStepHandler(deps: RunStepDeps & ScheduledRunDeps, logger: Logger) {
+export function createRunStepHandler(deps: RecordStepDeps & ScheduledRunDeps, logger: Logger) {
   return middy<unknown, RunStepResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (raw) => {
@@ -94,7 +94,7 @@ export function createRunStepHandler(deps: RunStepDeps & ScheduledRunDeps, logge
             reason: null,
             request: {
               job_result_id: request.jobResultId,
-              job: request.job,
+              job: request.jobPath,
               data: request.data,
               time_limit_seconds: request.timeLimitSeconds,
             },

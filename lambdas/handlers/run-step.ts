@@ -2,4 +2,5 @@ import { runStepDependencies } from './composition';
 import { createLogger } from './logger';
 import { createRunStepHandler } from './run-step-handler';
 
-export const handler = createRunStepHandler(runStepDependencies(), createLogger());
+const logger = createLogger();
+export const handler = createRunStepHandler(runStepDependencies(logger), logger);

@@ -11,7 +11,7 @@
  * Every state that writes is idempotent on retry (the run steps are
  * conditional writes keyed by the execution), so retries never record a run twice.
  */
-import type { RunRequest } from '../core/ports';
+import type { WorkflowRun } from '../core/ports';
 import { catalogue } from '../jobs/catalogue';
 
 export interface RunWorkflowInput {
@@ -240,10 +240,10 @@ export function buildRunJobWorkflow(
 export type RunJobWorkflowDefinition = ReturnType<typeof buildRunJobWorkflow>;
 
 /** The execution input for a run, the same whichever runtime starts it. */
-export function toWorkflowInput(request: RunRequest): RunWorkflowInput {
+export function toWorkflowInput(request: WorkflowRun): RunWorkflowInput {
   return {
     job_result_id: request.jobResultId,
-    job: request.job,
+    job: request.jobPath,
     data: request.sealedData === undefined ? request.data : {},
     sealed_data: request.sealedData ?? null,
     time_limit_seconds: request.timeLimitSeconds,

@@ -84,8 +84,8 @@ describe('Schedule reconciliation', () => {
     const again = await server.reconcile();
 
     // Assess
-    expect(repair).toEqual({ checked: 1, repaired: 1, failed: 0, abandonedRuns: 0 });
-    expect(again).toEqual({ checked: 1, repaired: 0, failed: 0, abandonedRuns: 0 });
+    expect(repair).toEqual({ checked: 1, repaired: 1, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
+    expect(again).toEqual({ checked: 1, repaired: 0, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
     expect(await runsAt(server, clock, id)).toBe(1);
   });
 
@@ -108,7 +108,7 @@ describe('Schedule reconciliation', () => {
     const summary = await server.reconcile();
 
     // Assess
-    expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0, abandonedRuns: 0 });
+    expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
     expect(server.scheduler.list()).toContainEqual(expect.objectContaining({ name: id, state: 'DISABLED' }));
     expect(await runsAt(server, clock, id)).toBe(0);
   });

@@ -216,7 +216,10 @@ describe('Recurring runs', () => {
 
     expect((await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`)).status).toBe(204);
     await advanceTo('2030-05-01T16:15:00.000Z');
-    expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).status).toBe(404);
+    // Deleted, but kept on record with its history.
+    const gone = await api.get(`/api/extras/scheduled-jobs/${job.id}/`);
+    expect(gone.status).toBe(410);
+    expect((gone.body as any).scheduled_job.history.at(-1)).toMatchObject({ action: 'deleted' });
     expect(server.scheduler.list().some((s) => s.name === job.id)).toBe(false);
     const results = await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`);
     expect(results.body.results).toHaveLength(3);

@@ -83,6 +83,7 @@ describe('Construct: Api', () => {
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
+      'events:PutEvents',
       'iam:PassRole',
       'kms:GenerateDataKey',
       'logs:CreateLogStream',

@@ -81,6 +81,7 @@ process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));`,
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
       SCHEDULER_TARGET_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
       INPUT_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000',
+      EVENT_BUS_NAME: 'countersign-events',
     },
     timeout: 30_000,
   });

@@ -42,7 +42,7 @@ describe('Construct: ScheduleReconciler', () => {
     expect(resourcesOfType(template, 'AWS::Scheduler::Schedule')).toEqual({});
   });
 
-  it('gives the function the table and what schedules need, but not the state machine to start', () => {
+  it('gives the function the table, what schedules need, and the state machine approved runs start', () => {
     const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionId];
     expect(fn?.Properties).toMatchObject({
       Description: 'Countersign: repairs schedules and fails runs that a failure left behind',
@@ -56,13 +56,13 @@ describe('Construct: ScheduleReconciler', () => {
           SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulerRole/), 'Arn'] },
           SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulerDeadLetterQueue/), 'Arn'] },
           SCHEDULER_TARGET_ARN: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
+          STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
         },
       },
     });
-    expect(fn?.Properties).not.toHaveProperty('Environment.Variables.STATE_MACHINE_ARN');
   });
 
-  it("lets the function query two indexes, read and update items, and read, create and update the group's schedules only", () => {
+  it("lets the function query three indexes, read and update results and scheduled jobs, start runs, and read, create and update the group's schedules only", () => {
     expect(allowedActions(statements)).toEqual([
       'dynamodb:GetItem',
       'dynamodb:Query',
@@ -73,6 +73,7 @@ describe('Construct: ScheduleReconciler', () => {
       'scheduler:CreateSchedule',
       'scheduler:GetSchedule',
       'scheduler:UpdateSchedule',
+      'states:StartExecution',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);
@@ -82,7 +83,13 @@ describe('Construct: ScheduleReconciler', () => {
       Resource: [
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi4']] },
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi3']] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi5']] },
       ],
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'states:StartExecution',
+      Resource: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',
@@ -93,7 +100,7 @@ describe('Construct: ScheduleReconciler', () => {
       Effect: 'Allow',
       Action: 'dynamodb:UpdateItem',
       Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RESULT#*'] } },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RESULT#*', 'SCHEDULED#*'] } },
     });
     expect(statements).toContainEqual({
       Effect: 'Allow',
@@ -121,9 +128,12 @@ describe('Construct: ScheduleReconciler', () => {
     });
   });
 
-  it('grants the index the store lists scheduled jobs by enabled state from', () => {
+  it('grants the indexes the store lists scheduled jobs by enabled state and by pending handoff from', () => {
     for (const enabled of [true, false]) {
       expect(scheduledJobListPlan({ enabled })?.queries.map((query) => query.index)).toEqual(['gsi4']);
     }
+    expect(scheduledJobListPlan({ awaitingHandoff: true })?.queries.map((query) => query.index)).toEqual([
+      'gsi5',
+    ]);
   });
 });

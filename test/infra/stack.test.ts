@@ -7,6 +7,7 @@ describe('Class: CountersignStack', () => {
   it('outputs what clients and operators need', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'ApiUrl',
+      'EventBusName',
       'ScheduleGroupName',
       'StateMachineArn',
       'TableName',

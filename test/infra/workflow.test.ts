@@ -98,13 +98,14 @@ describe('Construct: Workflow', () => {
     expect(JSON.parse(json).States.RunJob.TimeoutSeconds).toBe(5 * 60 + 30);
   });
 
-  it('lets run-step record steps and delete schedules of its own group only', () => {
+  it('lets run-step record steps, announce finished runs and delete schedules of its own group only', () => {
     const role = roleOfFunction(template, 'WorkflowRunStep');
     expect(allowedActions(statementsOfRole(template, role))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
+      'events:PutEvents',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'scheduler:DeleteSchedule',
@@ -113,7 +114,12 @@ describe('Construct: Workflow', () => {
     ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Countersign: records the start and the outcome of a job run',
-      Environment: { Variables: Match.objectLike({ SCHEDULE_GROUP_NAME: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          SCHEDULE_GROUP_NAME: Match.anyValue(),
+          EVENT_BUS_NAME: Match.anyValue(),
+        }),
+      },
     });
   });
 

@@ -101,7 +101,7 @@ function scheduledJob(
   return {
     id: ID,
     name: schedule.name ?? '',
-    job: 'local/example/MyJob',
+    jobPath: 'local/example/MyJob',
     interval: schedule.interval,
     startTime: schedule.startTime?.toISOString(),
     timeZone: schedule.timeZone,
@@ -113,6 +113,8 @@ function scheduledJob(
     totalRunCount: 0,
     dateCreated: now.toISOString(),
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     schedule: {
       expression: scheduler.scheduleExpression,
       timeZone: scheduler.scheduleExpressionTimezone,

@@ -15,6 +15,7 @@ import {
   FixedClock,
   InMemoryInputSealer,
   InMemoryJobResultStore,
+  RecordingEventPublisher,
   RecordingScheduleGateway,
 } from '../support/in-memory-stores';
 
@@ -30,7 +31,8 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     clock,
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
+    scheduler: new RecordingScheduleGateway(),
+    events: new RecordingEventPublisher(),
   };
   const runStep = createRunStepHandler(deps, logger) as LocalLambda;
   const calls = new Map<string, number>();
@@ -52,7 +54,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
   });
   await results.create({
     id: 'r1',
-    job: 'local/example/MyJobWithNoVars',
+    jobPath: 'local/example/MyJobWithNoVars',
     name: 'My job',
     status: 'PENDING',
     user: 'bob',
@@ -62,7 +64,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
   });
   await workflow.startRun({
     jobResultId: 'r1',
-    job: 'local/example/MyJobWithNoVars',
+    jobPath: 'local/example/MyJobWithNoVars',
     data: {},
     timeLimitSeconds: 60,
   });
@@ -115,7 +117,8 @@ describe('Workflow: run job', () => {
       clock,
       inputSealer,
       scheduledJobs: new InMemoryScheduledJobStore(),
-      schedules: new RecordingScheduleGateway(),
+      scheduler: new RecordingScheduleGateway(),
+      events: new RecordingEventPublisher(),
     };
     const workflow = new LocalWorkflow({
       catalogue,
@@ -126,7 +129,7 @@ describe('Workflow: run job', () => {
     });
     await results.create({
       id: 'r2',
-      job: 'local/example/GreetWithSecret',
+      jobPath: 'local/example/GreetWithSecret',
       name: 'Greet with a secret',
       status: 'PENDING',
       user: 'bob',
@@ -138,7 +141,7 @@ describe('Workflow: run job', () => {
     // Act: input sealed for another job result, replayed into this run
     await workflow.startRun({
       jobResultId: 'r2',
-      job: 'local/example/GreetWithSecret',
+      jobPath: 'local/example/GreetWithSecret',
       sealedData: await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'r1' }),
       timeLimitSeconds: 60,
     });

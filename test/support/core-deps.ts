@@ -6,6 +6,7 @@ import {
   FixedClock,
   InMemoryInputSealer,
   InMemoryJobResultStore,
+  RecordingEventPublisher,
   RecordingScheduleGateway,
   RecordingWorkflowStarter,
   SequentialIds,
@@ -18,7 +19,8 @@ export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
     workflow: new RecordingWorkflowStarter(),
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
+    scheduler: new RecordingScheduleGateway(),
+    events: new RecordingEventPublisher(),
     clock: new FixedClock(now),
     ids: new SequentialIds(),
   };

@@ -3,31 +3,18 @@
  * by delete, claims that only a runnable job grants, runs counted once per claim, the same filters and
  * orders. Pages use a plain numeric offset as cursor, and are always full.
  */
-import { ConflictError, NotFoundError } from '../../lambdas/core/errors';
+import { ConflictError } from '../../lambdas/core/errors';
 import { type Page, type PageRequest, pageInMemory } from '../../lambdas/core/pagination';
-import type { ScheduledJobStore } from '../../lambdas/core/ports';
+import type { ScheduledJobChange, ScheduledJobStore, UpdateOutcome } from '../../lambdas/core/ports';
 import {
+  approvalStatusesOf,
   type ClaimOutcome,
   isRunnable,
   type ScheduledJob,
+  type ScheduledJobCondition,
   type ScheduledJobFilter,
+  satisfies,
 } from '../../lambdas/core/scheduled-jobs';
-
-type ApprovalState = 'not-required' | 'pending' | 'approved';
-
-function approvalState(job: ScheduledJob): ApprovalState {
-  if (!job.approvalRequired) return 'not-required';
-  return job.approvedAt === undefined ? 'pending' : 'approved';
-}
-
-/** As the DynamoDB store reads the filter: `approved=false` alone is the approval queue only. */
-function approvalStates(filter: ScheduledJobFilter): readonly ApprovalState[] | undefined {
-  const { approvalRequired, approved } = filter;
-  if (approvalRequired === undefined && approved === undefined) return undefined;
-  if (approvalRequired === false) return approved === true ? [] : ['not-required'];
-  if (approved === undefined) return ['pending', 'approved'];
-  return approved ? ['approved'] : ['pending'];
-}
 
 const sortable = (time: string, id: string): string => `${new Date(time).toISOString()}#${id}`;
 const compare = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
@@ -37,10 +24,11 @@ const compare = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1)
  * approval queue and for approval filters without job or user; newest created first otherwise.
  */
 function inStoreOrder(jobs: ScheduledJob[], filter: ScheduledJobFilter): ScheduledJob[] {
-  const states = approvalStates(filter);
+  const states = approvalStatusesOf(filter);
   const byStartTime =
+    filter.awaitingHandoff === true ||
     (states?.length === 1 && states[0] === 'pending') ||
-    (states !== undefined && filter.job === undefined && filter.user === undefined);
+    (states !== undefined && filter.jobPath === undefined && filter.user === undefined);
   return byStartTime
     ? jobs.sort((a, b) =>
         compare(sortable(a.startTime ?? a.dateCreated, a.id), sortable(b.startTime ?? b.dateCreated, b.id)),
@@ -55,6 +43,7 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
 
   async create(job: ScheduledJob): Promise<void> {
     const holder = this.names.get(job.name);
+    if (holder !== undefined && this.items.get(holder)?.deleted) this.names.delete(job.name);
     if (holder !== undefined && holder !== job.id) {
       throw new ConflictError('A scheduled job with this name already exists.');
     }
@@ -70,13 +59,15 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
   }
 
   async list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>> {
-    const states = approvalStates(filter);
+    const states = approvalStatusesOf(filter);
     const matching = [...this.items.values()].filter(
       (job) =>
-        (filter.job === undefined || job.job === filter.job) &&
+        job.deleted === undefined &&
+        (filter.awaitingHandoff !== true || job.handoff !== undefined) &&
+        (filter.jobPath === undefined || job.jobPath === filter.jobPath) &&
         (filter.user === undefined || job.user === filter.user) &&
         (filter.enabled === undefined || job.enabled === filter.enabled) &&
-        (states === undefined || states.includes(approvalState(job))),
+        (states === undefined || states.includes(job.approvalStatus)),
     );
     return pageInMemory(
       inStoreOrder(matching, filter).map((job) => structuredClone(job)),
@@ -84,12 +75,43 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
     );
   }
 
-  async setEnabled(id: string, enabled: boolean): Promise<ScheduledJob> {
+  /** Fails the next update with this error, once (to inject a failure between two writes). */
+  failNextUpdateWith: Error | undefined;
+
+  async update(
+    id: string,
+    change: ScheduledJobChange,
+    condition: ScheduledJobCondition,
+  ): Promise<UpdateOutcome> {
+    if (this.failNextUpdateWith) {
+      const error = this.failNextUpdateWith;
+      this.failNextUpdateWith = undefined;
+      throw error;
+    }
     const found = this.items.get(id);
-    if (!found) throw new NotFoundError('No ScheduledJob matches the given query.');
-    const updated: ScheduledJob = { ...found, enabled };
+    if (!satisfies(found, condition) || found === undefined) {
+      return { kind: 'refused', current: found && structuredClone(found) };
+    }
+    let updated: ScheduledJob = { ...found, history: [...found.history] };
+    if (change.enabled !== undefined) updated = { ...updated, enabled: change.enabled };
+    if (change.decision !== undefined) {
+      updated = {
+        ...updated,
+        approvalStatus: change.decision.status,
+        decision: change.decision.decision,
+        handoff: change.decision.handoff,
+      };
+    }
+    if (change.handoff !== undefined) {
+      updated = { ...updated, handoff: 'done' in change.handoff ? undefined : change.handoff.switchTo };
+    }
+    if (change.deleted !== undefined) {
+      updated = { ...updated, deleted: change.deleted };
+      if (this.names.get(found.name) === id) this.names.delete(found.name);
+    }
+    if (change.history !== undefined) updated = { ...updated, history: [...updated.history, change.history] };
     this.items.set(id, updated);
-    return structuredClone(updated);
+    return { kind: 'updated', scheduledJob: structuredClone(updated) };
   }
 
   async delete(id: string): Promise<ScheduledJob | undefined> {
@@ -105,6 +127,7 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
     occurrence: string,
     execution: string,
     forget: readonly string[],
+    options: { readonly handoff?: boolean | undefined } = {},
   ): Promise<ClaimOutcome> {
     const found = this.items.get(id);
     if (!found) return { kind: 'missing' };
@@ -114,12 +137,15 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
         ? { kind: 'claimed', scheduledJob: structuredClone(found) }
         : { kind: 'duplicate' };
     }
-    if (!isRunnable(found)) return { kind: 'not-runnable', scheduledJob: structuredClone(found) };
+    if (!isRunnable(found) || (options.handoff && found.handoff !== 'run')) {
+      return { kind: 'not-runnable', scheduledJob: structuredClone(found) };
+    }
     const claims = Object.fromEntries(
       Object.entries(found.claims).filter(([claimed]) => !forget.includes(claimed)),
     );
     const updated: ScheduledJob = {
       ...found,
+      handoff: options.handoff ? undefined : found.handoff,
       claims: { ...claims, [occurrence]: { execution, counted: false } },
     };
     this.items.set(id, updated);

@@ -10,15 +10,17 @@ import type { LogLine } from '../../lambdas/core/jobs';
 import type { Page, PageRequest } from '../../lambdas/core/pagination';
 import type {
   Clock,
+  DomainEvent,
+  EventPublisher,
   IdGenerator,
   InputSealer,
   JobResultStore,
   RunOutcome,
-  RunRequest,
   ScheduleGateway,
   ScheduleState,
   TokenStore,
   UserStore,
+  WorkflowRun,
   WorkflowStarter,
 } from '../../lambdas/core/ports';
 import type { ScheduledJob } from '../../lambdas/core/scheduled-jobs';
@@ -52,7 +54,7 @@ export class InMemoryJobResultStore implements JobResultStore {
     const matching = [...this.items.values()]
       .filter(
         (r) =>
-          (filter.job === undefined || r.job === filter.job) &&
+          (filter.jobPath === undefined || r.jobPath === filter.jobPath) &&
           (filter.status === undefined || r.status === filter.status) &&
           (filter.scheduledJob === undefined || r.scheduledJob === filter.scheduledJob),
       )
@@ -158,13 +160,32 @@ export class InMemoryTokenStore implements TokenStore {
 }
 
 export class RecordingWorkflowStarter implements WorkflowStarter {
-  readonly started: RunRequest[] = [];
+  readonly started: WorkflowRun[] = [];
   failWith: Error | undefined;
 
-  async startRun(request: RunRequest): Promise<string> {
+  async startRun(request: WorkflowRun): Promise<string> {
     if (this.failWith) throw this.failWith;
     this.started.push(request);
     return `execution:${request.jobResultId}`;
+  }
+
+  /** Occurrences started directly (approved requests run now), as the scheduler would start them. */
+  readonly occurrences: { scheduledJobId: string; scheduledTime: string }[] = [];
+
+  async startOccurrence(occurrence: { scheduledJobId: string; scheduledTime: string }): Promise<string> {
+    if (this.failWith) throw this.failWith;
+    this.occurrences.push({ ...occurrence });
+    return `execution:${occurrence.scheduledJobId}@${occurrence.scheduledTime}`;
+  }
+}
+
+export class RecordingEventPublisher implements EventPublisher {
+  readonly published: DomainEvent[] = [];
+  failWith: Error | undefined;
+
+  async publish(event: DomainEvent): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.published.push(event);
   }
 }
 

@@ -47,14 +47,14 @@ function names(...placeholders: NamePlaceholder[]): Record<string, string> {
 }
 
 /** ?job= and ?status= as a FilterExpression, for lists whose partition does not answer them. */
-function residualFilter({ job, status }: JobResultFilter): QueryFilter | undefined {
+function residualFilter({ jobPath, status }: JobResultFilter): QueryFilter | undefined {
   const conditions: string[] = [];
   const filterNames: Record<string, string> = {};
   const values: Record<string, unknown> = {};
-  if (job !== undefined) {
+  if (jobPath !== undefined) {
     conditions.push('#fJob = :fJob');
     filterNames['#fJob'] = 'job';
-    values[':fJob'] = job;
+    values[':fJob'] = jobPath;
   }
   if (status !== undefined) {
     conditions.push('#fStatus = :fStatus');

@@ -8,6 +8,7 @@
  *   ORPHAN_TAKEOVER_MS, and the next create of that name then takes it over.
  * - delete crashes after deleting the job: the reservation names a missing job and is old (it was
  *   made with the job), so the next create of that name takes it over at once.
+ * A deleted scheduled job keeps its item (as a record, out of every index), and counts as missing here.
  * Nothing is ever lost by an orphan, only a name held for at most ORPHAN_TAKEOVER_MS. The wait protects
  * a create that is between its two writes from having its reservation taken; it is far longer than an
  * API request can live (API Gateway gives up after 30 s), so that create has finished or died by then.
@@ -20,19 +21,41 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../core/clock';
-import { ConflictError, NotFoundError } from '../../core/errors';
+import { ConflictError } from '../../core/errors';
+import { MESSAGES } from '../../core/messages';
 import type { Page, PageRequest } from '../../core/pagination';
-import type { Clock, ScheduledJobStore } from '../../core/ports';
-import type { ClaimOutcome, ScheduledJob, ScheduledJobFilter } from '../../core/scheduled-jobs';
-import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
+import type { Clock, ScheduledJobChange, ScheduledJobStore, UpdateOutcome } from '../../core/ports';
 import {
+  type ClaimOutcome,
+  RUNNABLE,
+  type ScheduledJob,
+  type ScheduledJobCondition,
+  type ScheduledJobField,
+  type ScheduledJobFilter,
+} from '../../core/scheduled-jobs';
+import {
+  allOf,
+  attributeEquals,
+  type Expression,
+  itemAbsent,
+  itemExists,
+  translate,
+  writeIf,
+} from './conditions';
+import type { DynamoDbStoreOptions } from './document-client';
+import {
+  SCHEDULED_JOB_INDEX_ATTRIBUTES,
   type ScheduledJobResidualFilter,
+  scheduledJobApprovalPartition,
+  scheduledJobApprovalState,
   scheduledJobEnabledPartition,
   scheduledJobKey,
   scheduledJobListPlan,
   scheduledJobNameKey,
 } from './keys';
 import {
+  decisionToItem,
+  historyEntryToItem,
   occurrenceClaimToItem,
   type ScheduledJobNameReservation,
   scheduledJobFromItem,
@@ -48,56 +71,130 @@ export const ORPHAN_TAKEOVER_MS = 60_000;
 /** Reserving races with deletes and other takeovers; each lost race is re-read and retried. */
 const MAX_RESERVE_ATTEMPTS = 3;
 
-const NAME_TAKEN = 'A scheduled job with this name already exists.';
-const NOT_FOUND = 'No ScheduledJob matches the given query.';
+/** The item attribute that holds each field core's rules read. */
+const ATTRIBUTE_OF: Record<ScheduledJobField, string> = {
+  enabled: 'enabled',
+  approvalStatus: 'approval_status',
+  handoff: 'handoff',
+  user: 'user',
+  deleted: 'deleted_at',
+};
 
-/** Attribute names used in expressions; several (enabled, user, name) are reserved words or may become so. */
-const NAMES = {
-  '#enabled': 'enabled',
-  '#approvalRequired': 'approval_required',
-  '#approvedAt': 'approved_at',
-  '#claims': 'claims',
-  '#counted': 'counted',
-  '#totalRunCount': 'total_run_count',
-  '#lastRunAt': 'last_run_at',
-  '#scheduledJob': 'scheduled_job',
-  '#gsi4pk': 'gsi4pk',
-} as const;
-type NamePlaceholder = keyof typeof NAMES;
+function ruleExpression(condition: ScheduledJobCondition): Expression {
+  return translate(condition, (field) => ATTRIBUTE_OF[field]);
+}
 
-function names(...placeholders: NamePlaceholder[]): Record<string, string> {
-  return Object.fromEntries(placeholders.map((placeholder) => [placeholder, NAMES[placeholder]]));
+/** The reservation still names this scheduled job. */
+function reservationHeldBy(id: string): Expression {
+  return attributeEquals('scheduled_job', id, 'holder');
+}
+
+/** No claim for this occurrence yet (claim keys are ISO timestamps, so always by placeholder). */
+function occurrenceUnclaimed(occurrence: string): Expression {
+  return {
+    expression: 'attribute_not_exists(#claims.#occ)',
+    names: { '#claims': 'claims', '#occ': occurrence },
+    values: {},
+  };
+}
+
+/** The part of a list filter its index partition does not answer, as a FilterExpression. */
+function residualFilter(residual: ScheduledJobResidualFilter): QueryFilter | undefined {
+  const parts: Expression[] = [];
+  if (residual.jobPath !== undefined) parts.push(attributeEquals('job', residual.jobPath, 'fJob'));
+  if (residual.user !== undefined) parts.push(attributeEquals('user', residual.user, 'fUser'));
+  if (residual.enabled !== undefined) parts.push(attributeEquals('enabled', residual.enabled, 'fEnabled'));
+  const partitions = residual.approvalPartitions;
+  if (partitions !== undefined) {
+    const placeholders = partitions.map((_, i) => `:fApproval${i}`);
+    parts.push({
+      expression: `#fApproval IN (${placeholders.join(', ')})`,
+      names: { '#fApproval': 'gsi5pk' },
+      values: Object.fromEntries(partitions.map((partition, i) => [`:fApproval${i}`, partition])),
+    });
+  }
+  if (parts.length === 0) return undefined;
+  const combined = parts.length === 1 ? (parts[0] as Expression) : allOf(...parts);
+  return { expression: combined.expression, names: { ...combined.names }, values: { ...combined.values } };
+}
+
+/** An UpdateExpression built from parts, with its own placeholders (`#u…`/`:u…`). */
+class UpdateBuilder {
+  readonly sets: string[] = [];
+  readonly removes: string[] = [];
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+
+  set(attribute: string, value: unknown): this {
+    const tag = `u${Object.keys(this.names).length}`;
+    this.names[`#${tag}`] = attribute;
+    this.values[`:${tag}`] = value;
+    this.sets.push(`#${tag} = :${tag}`);
+    return this;
+  }
+
+  append(attribute: string, entry: unknown): this {
+    const tag = `u${Object.keys(this.names).length}`;
+    this.names[`#${tag}`] = attribute;
+    this.values[`:${tag}`] = [entry];
+    this.values[`:${tag}empty`] = [];
+    this.sets.push(`#${tag} = list_append(if_not_exists(#${tag}, :${tag}empty), :${tag})`);
+    return this;
+  }
+
+  remove(attribute: string): this {
+    const tag = `u${Object.keys(this.names).length}`;
+    this.names[`#${tag}`] = attribute;
+    this.removes.push(`#${tag}`);
+    return this;
+  }
+
+  expression(): string {
+    return [
+      this.sets.length > 0 ? `SET ${this.sets.join(', ')}` : '',
+      this.removes.length > 0 ? `REMOVE ${this.removes.join(', ')}` : '',
+    ]
+      .filter((part) => part !== '')
+      .join(' ');
+  }
+}
+
+/** A change as an update: its attributes, and the index keys that follow from them. */
+function changeToUpdate(change: ScheduledJobChange): UpdateBuilder {
+  const update = new UpdateBuilder();
+  if (change.enabled !== undefined) {
+    update.set('enabled', change.enabled).set('gsi4pk', scheduledJobEnabledPartition(change.enabled));
+  }
+  if (change.decision !== undefined) {
+    const { status, decision, handoff } = change.decision;
+    update
+      .set('approval_status', status)
+      .set('decision', decisionToItem(decision))
+      .set(
+        'gsi5pk',
+        scheduledJobApprovalPartition(scheduledJobApprovalState({ approvalStatus: status, handoff })),
+      );
+    if (handoff !== undefined) update.set('handoff', handoff);
+  }
+  if (change.handoff !== undefined) {
+    if ('done' in change.handoff) {
+      // Only an approval has a handoff: once done, it is a plain approval.
+      update.remove('handoff').set('gsi5pk', scheduledJobApprovalPartition('approved'));
+    } else {
+      update.set('handoff', change.handoff.switchTo);
+    }
+  }
+  if (change.deleted !== undefined) {
+    update.set('deleted_at', change.deleted.at).set('deleted_by_user', change.deleted.user);
+    for (const attribute of SCHEDULED_JOB_INDEX_ATTRIBUTES) update.remove(attribute);
+  }
+  if (change.history !== undefined) update.append('history', historyEntryToItem(change.history));
+  return update;
 }
 
 export interface DynamoDbScheduledJobStoreOptions extends DynamoDbStoreOptions {
   /** Dates name reservations, to tell an orphaned one from one whose create is in flight. */
   readonly clock?: Clock | undefined;
-}
-
-/** The part of a list filter its index partition does not answer, as a FilterExpression. */
-function residualFilter(residual: ScheduledJobResidualFilter): QueryFilter | undefined {
-  const conditions: string[] = [];
-  const filterNames: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const equals = (attribute: string, placeholder: string, value: unknown): void => {
-    conditions.push(`#${placeholder} = :${placeholder}`);
-    filterNames[`#${placeholder}`] = attribute;
-    values[`:${placeholder}`] = value;
-  };
-  if (residual.job !== undefined) equals('job', 'fJob', residual.job);
-  if (residual.user !== undefined) equals('user', 'fUser', residual.user);
-  if (residual.enabled !== undefined) equals('enabled', 'fEnabled', residual.enabled);
-  const partitions = residual.approvalPartitions;
-  if (partitions !== undefined) {
-    const placeholders = partitions.map((_, i) => `:fApproval${i}`);
-    conditions.push(`#fApproval IN (${placeholders.join(', ')})`);
-    filterNames['#fApproval'] = 'gsi5pk';
-    partitions.forEach((partition, i) => {
-      values[`:fApproval${i}`] = partition;
-    });
-  }
-  if (conditions.length === 0) return undefined;
-  return { expression: conditions.join(' AND '), names: filterNames, values };
 }
 
 export class DynamoDbScheduledJobStore implements ScheduledJobStore {
@@ -113,23 +210,20 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
 
   async create(job: ScheduledJob): Promise<void> {
     await this.reserveName(job.name, job.id);
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          // `claims` is a map from the start (`{}` for a new job): claims are SET into it by path.
-          Item: scheduledJobToItem(job),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      // The id is taken. If by this very job (a repeated create), the reservation is its own; otherwise
-      // the reservation just made names a job that is not the one holding the id: give it back.
-      const existing = await this.get(job.id);
-      if (existing?.name !== job.name) await this.releaseName(job.name, job.id);
-      throw new ConflictError(`A scheduled job with id "${job.id}" already exists.`);
-    }
+    // `claims` is a map from the start (`{}` for a new job): claims are SET into it by path.
+    const created = await writeIf({
+      condition: itemAbsent,
+      send: (condition) =>
+        this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: scheduledJobToItem(job), ...condition }),
+        ),
+    });
+    if (created) return;
+    // The id is taken. If by this very job (a repeated create), the reservation is its own; otherwise
+    // the reservation just made names a job that is not the one holding the id: give it back.
+    const existing = await this.get(job.id);
+    if (existing?.name !== job.name) await this.releaseName(job.name, job.id);
+    throw new ConflictError(`A scheduled job with id "${job.id}" already exists.`);
   }
 
   async get(id: string): Promise<ScheduledJob | undefined> {
@@ -163,52 +257,64 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
       : queryMergedPage({ ...common, queries: plan.queries });
   }
 
-  async setEnabled(id: string, enabled: boolean): Promise<ScheduledJob> {
-    try {
-      const { Attributes: attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: scheduledJobKey(id),
-          UpdateExpression: 'SET #enabled = :enabled, #gsi4pk = :gsi4pk',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names('#enabled', '#gsi4pk'),
-          ExpressionAttributeValues: {
-            ':enabled': enabled,
-            ':gsi4pk': scheduledJobEnabledPartition(enabled),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (attributes === undefined)
-        throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
-      return scheduledJobFromItem(attributes);
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new NotFoundError(NOT_FOUND);
-      throw error;
-    }
+  async update(
+    id: string,
+    change: ScheduledJobChange,
+    condition: ScheduledJobCondition,
+  ): Promise<UpdateOutcome> {
+    const update = changeToUpdate(change);
+    const rule = ruleExpression(condition);
+    let attributes: Record<string, unknown> | undefined;
+    const applied = await writeIf({
+      condition: rule,
+      send: async (expression) => {
+        const answer = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: scheduledJobKey(id),
+            UpdateExpression: update.expression(),
+            ConditionExpression: expression.ConditionExpression,
+            ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
+            ExpressionAttributeValues: { ...update.values, ...expression.ExpressionAttributeValues },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        attributes = answer.Attributes;
+      },
+    });
+    // dynalite ignores ReturnValuesOnConditionCheckFailure, so one consistent read explains a refusal.
+    if (!applied) return { kind: 'refused', current: await this.get(id) };
+    if (attributes === undefined)
+      throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
+    const updated = scheduledJobFromItem(attributes);
+    // A crash here leaves an orphaned reservation, which the next create of the name takes over.
+    if (change.deleted !== undefined) await this.releaseName(updated.name, id);
+    return { kind: 'updated', scheduledJob: updated };
   }
 
   async delete(id: string): Promise<ScheduledJob | undefined> {
-    let deleted: ScheduledJob;
-    try {
-      const { Attributes: attributes } = await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: scheduledJobKey(id),
-          ConditionExpression: 'attribute_exists(pk)',
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      if (attributes === undefined)
-        throw new Error('DeleteItem with ReturnValues ALL_OLD returned no attributes.');
-      deleted = scheduledJobFromItem(attributes);
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    let attributes: Record<string, unknown> | undefined;
+    const deleted = await writeIf({
+      condition: itemExists,
+      send: async (condition) => {
+        const answer = await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: scheduledJobKey(id),
+            ...condition,
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        attributes = answer.Attributes;
+      },
+    });
+    if (!deleted) return undefined;
+    if (attributes === undefined)
+      throw new Error('DeleteItem with ReturnValues ALL_OLD returned no attributes.');
+    const job = scheduledJobFromItem(attributes);
     // A crash here leaves an orphaned reservation, which the next create of the name takes over.
-    await this.releaseName(deleted.name, id);
-    return deleted;
+    await this.releaseName(job.name, id);
+    return job;
   }
 
   async claimOccurrence(
@@ -216,39 +322,45 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     occurrence: string,
     execution: string,
     forget: readonly string[],
+    options: { readonly handoff?: boolean | undefined } = {},
   ): Promise<ClaimOutcome> {
     // Claim keys are ISO timestamps (`:` and `.` are not allowed in a bare document path), hence names.
     const forgotten = [...new Set(forget)].filter((claimed) => claimed !== occurrence);
-    const forgetNames = Object.fromEntries(forgotten.map((claimed, i) => [`#f${i}`, claimed]));
-    const remove =
-      forgotten.length === 0 ? '' : ` REMOVE ${forgotten.map((_, i) => `#claims.#f${i}`).join(', ')}`;
-    try {
-      const { Attributes: attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: scheduledJobKey(id),
-          UpdateExpression: `SET #claims.#occ = :claim${remove}`,
-          ConditionExpression:
-            'attribute_exists(pk) AND #enabled = :true AND ' +
-            '(#approvalRequired = :false OR attribute_exists(#approvedAt)) AND attribute_not_exists(#claims.#occ)',
-          ExpressionAttributeNames: {
-            ...names('#claims', '#enabled', '#approvalRequired', '#approvedAt'),
-            '#occ': occurrence,
-            ...forgetNames,
-          },
-          ExpressionAttributeValues: {
-            ':claim': occurrenceClaimToItem({ execution, counted: false }),
-            ':true': true,
-            ':false': false,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
+    const update = new UpdateBuilder();
+    update.sets.push('#claims.#occ = :claim');
+    update.values[':claim'] = occurrenceClaimToItem({ execution, counted: false });
+    forgotten.forEach((claimed, i) => {
+      update.names[`#f${i}`] = claimed;
+      update.removes.push(`#claims.#f${i}`);
+    });
+    if (options.handoff) update.remove('handoff').set('gsi5pk', scheduledJobApprovalPartition('approved'));
+    const condition = allOf(
+      ruleExpression(RUNNABLE),
+      occurrenceUnclaimed(occurrence),
+      ...(options.handoff ? [attributeEquals('handoff', 'run', 'handoffRun')] : []),
+    );
+    let attributes: Record<string, unknown> | undefined;
+    const claimed = await writeIf({
+      condition,
+      send: async (expression) => {
+        const answer = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: scheduledJobKey(id),
+            UpdateExpression: update.expression(),
+            ConditionExpression: expression.ConditionExpression,
+            ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
+            ExpressionAttributeValues: { ...update.values, ...expression.ExpressionAttributeValues },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        attributes = answer.Attributes;
+      },
+    });
+    if (claimed) {
       if (attributes === undefined)
         throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
       return { kind: 'claimed', scheduledJob: scheduledJobFromItem(attributes) };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
     }
     // dynalite ignores ReturnValuesOnConditionCheckFailure, so one consistent read explains the refusal.
     const current = await this.get(id);
@@ -259,31 +371,41 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
   }
 
   async countRun(id: string, occurrence: string, at: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: scheduledJobKey(id),
-          UpdateExpression:
-            'SET #totalRunCount = #totalRunCount + :one, #lastRunAt = :at, #claims.#occ.#counted = :true',
-          // Fails when the claim is already counted, was forgotten, or the job is gone: all no-ops.
-          ConditionExpression: '#claims.#occ.#counted = :false',
-          ExpressionAttributeNames: {
-            ...names('#totalRunCount', '#lastRunAt', '#claims', '#counted'),
-            '#occ': occurrence,
-          },
-          ExpressionAttributeValues: { ':one': 1, ':at': at, ':true': true, ':false': false },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+    const update = new UpdateBuilder();
+    update.sets.push('#total = #total + :one', '#lastRunAt = :at', '#claims.#occ.#counted = :true');
+    Object.assign(update.names, {
+      '#total': 'total_run_count',
+      '#lastRunAt': 'last_run_at',
+      '#claims': 'claims',
+      '#occ': occurrence,
+      '#counted': 'counted',
+    });
+    Object.assign(update.values, { ':one': 1, ':at': at, ':true': true });
+    // Fails when the claim is already counted, was forgotten, or the job is gone: all no-ops.
+    await writeIf({
+      condition: {
+        expression: '#claims.#occ.#counted = :false',
+        names: { '#claims': 'claims', '#occ': occurrence, '#counted': 'counted' },
+        values: { ':false': false },
+      },
+      send: (expression) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: scheduledJobKey(id),
+            UpdateExpression: update.expression(),
+            ConditionExpression: expression.ConditionExpression,
+            ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
+            ExpressionAttributeValues: { ...update.values, ...expression.ExpressionAttributeValues },
+          }),
+        ),
+    });
   }
 
   /**
    * Puts the name's reservation for `id`. A taken name is a ConflictError unless its job is missing
-   * and the reservation older than ORPHAN_TAKEOVER_MS (an orphan: see the top of this file), which
-   * is then taken over, on condition it still names that missing job.
+   * (or deleted) and the reservation older than ORPHAN_TAKEOVER_MS (an orphan: see the top of this
+   * file), which is then taken over, on condition it still names that missing job.
    */
   private async reserveName(name: string, id: string): Promise<void> {
     for (let attempt = 0; attempt < MAX_RESERVE_ATTEMPTS; attempt++) {
@@ -292,7 +414,7 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
         scheduledJob: id,
         reservedAt: this.clock.now().toISOString(),
       };
-      if (await this.putReservation(reservation, { ConditionExpression: 'attribute_not_exists(pk)' })) return;
+      if (await this.putReservation(reservation, itemAbsent)) return;
 
       const { Item: item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: scheduledJobNameKey(name), ConsistentRead: true }),
@@ -301,59 +423,43 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
       const holder = scheduledJobNameFromItem(item);
       // A repeated create of this very job, after a crash before its second write.
       if (holder.scheduledJob === id) return;
-      if ((await this.get(holder.scheduledJob)) !== undefined) throw new ConflictError(NAME_TAKEN);
+      const holdingJob = await this.get(holder.scheduledJob);
+      if (holdingJob !== undefined && !holdingJob.deleted)
+        throw new ConflictError(MESSAGES.scheduleNameTaken);
       const age = this.clock.now().getTime() - Date.parse(holder.reservedAt);
       // Young: most likely a create between its two writes.
-      if (!(age > ORPHAN_TAKEOVER_MS)) throw new ConflictError(NAME_TAKEN);
-      const takenOver = await this.putReservation(reservation, {
-        ConditionExpression: '#scheduledJob = :orphanOwner',
-        ExpressionAttributeNames: names('#scheduledJob'),
-        ExpressionAttributeValues: { ':orphanOwner': holder.scheduledJob },
-      });
-      if (takenOver) return;
+      if (!(age > ORPHAN_TAKEOVER_MS) && holdingJob === undefined) {
+        throw new ConflictError(MESSAGES.scheduleNameTaken);
+      }
+      if (await this.putReservation(reservation, reservationHeldBy(holder.scheduledJob))) return;
       // Another create took it over, or it was released, in between: look again.
     }
-    throw new ConflictError(NAME_TAKEN);
+    throw new ConflictError(MESSAGES.scheduleNameTaken);
   }
 
   /** False when the condition did not hold. */
-  private async putReservation(
-    reservation: ScheduledJobNameReservation,
-    condition: {
-      ConditionExpression: string;
-      ExpressionAttributeNames?: Record<string, string>;
-      ExpressionAttributeValues?: Record<string, unknown>;
-    },
-  ): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: scheduledJobNameToItem(reservation),
-          ...condition,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  private putReservation(reservation: ScheduledJobNameReservation, condition: Expression): Promise<boolean> {
+    return writeIf({
+      condition,
+      send: (expression) =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: scheduledJobNameToItem(reservation),
+            ...expression,
+          }),
+        ),
+    });
   }
 
   /** Deletes the name's reservation if it still names `id`; one taken over or gone is left alone. */
   private async releaseName(name: string, id: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: scheduledJobNameKey(name),
-          ConditionExpression: '#scheduledJob = :id',
-          ExpressionAttributeNames: names('#scheduledJob'),
-          ExpressionAttributeValues: { ':id': id },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+    await writeIf({
+      condition: reservationHeldBy(id),
+      send: (expression) =>
+        this.client.send(
+          new DeleteCommand({ TableName: this.tableName, Key: scheduledJobNameKey(name), ...expression }),
+        ),
+    });
   }
 }

@@ -33,17 +33,21 @@
  *                                          gsi4   SCHEDULED#ENABLED#<true|false> / <dateCreated>#<id>
  *                                                                                         ?enabled=
  *                                          gsi5   SCHEDULED#APPROVAL#<state> / <startTime|dateCreated>#<id>
+ *                                                                                         ?approval_status=,
  *                                                                                         ?approval_required=
  *                                                                                         &approved=; `pending` is
  *                                                                                         the approval queue, oldest
- *                                                                                         start_time first
+ *                                                                                         start_time first;
+ *                                                                                         `handoff` the approvals
+ *                                                                                         not yet handed on
  * scheduled   SCHEDNAME#<name> / NAME      (none)                                         name uniqueness: holds the
  *   job name                                                                              id of the job that owns it
  *
- * A scheduled job's approval state is `not-required`, `pending` (required, no approved_at) or `approved`
- * (required, approved_at set); approving rewrites gsi5pk alone, in the same conditional UpdateItem, and
- * setEnabled rewrites gsi4pk alone. Only jobs that require approval are ever approved, so `approved`
- * holds every job with approved_at.
+ * A scheduled job's gsi5 state is its approval status (`not_required`, `pending`, `approved`, `denied`),
+ * except that an approval whose run or schedule has not been handed on yet sits in `handoff` until it
+ * has (the reconciler reads that partition alone to finish them). A decision rewrites gsi5pk, pausing
+ * gsi4pk, in the same conditional UpdateItem as the change. A deleted scheduled job keeps its item
+ * (with its history) but loses every index key, so it leaves every list.
  *
  * Why these shapes:
  * - Tokens are keyed by the key's hash because the authorizer looks them up by it on every request.
@@ -71,7 +75,12 @@
  *   is enough. Base-table items are spread over one partition each.
  */
 import type { JobResultFilter, JobResultStatus } from '../../core/job-results';
-import { awaitsApproval, type ScheduledJob, type ScheduledJobFilter } from '../../core/scheduled-jobs';
+import {
+  type ApprovalStatus,
+  approvalStatusesOf,
+  type ScheduledJob,
+  type ScheduledJobFilter,
+} from '../../core/scheduled-jobs';
 
 export const INDEX_NAMES = ['gsi1', 'gsi2', 'gsi3', 'gsi4', 'gsi5'] as const;
 export type IndexName = (typeof INDEX_NAMES)[number];
@@ -173,7 +182,7 @@ function jobResultScheduledPartition(scheduledJob: string): string {
 
 export function jobResultIndexKeys(result: {
   id: string;
-  job: string;
+  jobPath: string;
   status: JobResultStatus;
   dateCreated: string;
   scheduledJob?: string | undefined;
@@ -182,11 +191,11 @@ export function jobResultIndexKeys(result: {
   return {
     gsi1pk: 'RESULTS',
     gsi1sk: order,
-    gsi2pk: `RESULTS#JOB#${result.job}`,
+    gsi2pk: `RESULTS#JOB#${result.jobPath}`,
     gsi2sk: order,
     ...jobResultStatusKeys(result.status),
     gsi3sk: order,
-    gsi4sk: `${result.job}#${order}`,
+    gsi4sk: `${result.jobPath}#${order}`,
     // Results of immediate runs have no scheduled job and stay out of gsi5 (a sparse index).
     ...(result.scheduledJob === undefined
       ? {}
@@ -203,26 +212,26 @@ export function jobResultIndexKeys(result: {
 export function jobResultListPlan(
   filter: JobResultFilter,
 ): { readonly query: IndexQuery; readonly residual: JobResultFilter } | undefined {
-  const { job, status, scheduledJob } = filter;
-  if (job?.includes('#')) return undefined;
+  const { jobPath, status, scheduledJob } = filter;
+  if (jobPath?.includes('#')) return undefined;
   if (scheduledJob !== undefined) {
     return {
       query: { index: 'gsi5', partition: jobResultScheduledPartition(scheduledJob) },
-      residual: { job, status },
+      residual: { jobPath, status },
     };
   }
-  const query = jobResultListQuery({ job, status });
+  const query = jobResultListQuery({ jobPath, status });
   return query === undefined ? undefined : { query, residual: {} };
 }
 
 /** The exact partition for ?job= and ?status=, which every combination of the two has. */
 export function jobResultListQuery(filter: Omit<JobResultFilter, 'scheduledJob'>): IndexQuery | undefined {
-  const { job, status } = filter;
-  if (job?.includes('#')) return undefined;
-  if (job !== undefined && status !== undefined) {
-    return { index: 'gsi4', partition: jobResultStatusPartition(status), sortKeyPrefix: `${job}#` };
+  const { jobPath, status } = filter;
+  if (jobPath?.includes('#')) return undefined;
+  if (jobPath !== undefined && status !== undefined) {
+    return { index: 'gsi4', partition: jobResultStatusPartition(status), sortKeyPrefix: `${jobPath}#` };
   }
-  if (job !== undefined) return { index: 'gsi2', partition: `RESULTS#JOB#${job}` };
+  if (jobPath !== undefined) return { index: 'gsi2', partition: `RESULTS#JOB#${jobPath}` };
   if (status !== undefined) return { index: 'gsi3', partition: jobResultStatusPartition(status) };
   return { index: 'gsi1', partition: 'RESULTS' };
 }
@@ -237,8 +246,8 @@ export function unfinishedJobResultQueries(): readonly IndexQuery[] {
 
 // Scheduled jobs
 
-export const SCHEDULED_JOB_APPROVAL_STATES = ['not-required', 'pending', 'approved'] as const;
-export type ScheduledJobApprovalState = (typeof SCHEDULED_JOB_APPROVAL_STATES)[number];
+/** The gsi5 partitions of scheduled jobs: the approval statuses, and approvals not yet handed on. */
+export type ScheduledJobApprovalState = ApprovalStatus | 'handoff';
 
 export function scheduledJobKey(id: string): TableKey {
   return { pk: `SCHEDULED#${id}`, sk: 'SCHEDULED' };
@@ -249,10 +258,9 @@ export function scheduledJobNameKey(name: string): TableKey {
 }
 
 export function scheduledJobApprovalState(
-  job: Pick<ScheduledJob, 'approvalRequired' | 'approvedAt'>,
+  job: Pick<ScheduledJob, 'approvalStatus' | 'handoff'>,
 ): ScheduledJobApprovalState {
-  if (!job.approvalRequired) return 'not-required';
-  return awaitsApproval(job) ? 'pending' : 'approved';
+  return job.approvalStatus === 'approved' && job.handoff !== undefined ? 'handoff' : job.approvalStatus;
 }
 
 export function scheduledJobApprovalPartition(state: ScheduledJobApprovalState): string {
@@ -266,17 +274,32 @@ export function scheduledJobEnabledPartition(enabled: boolean): string {
 const scheduledJobJobPartition = (job: string): string => `SCHEDULED#JOB#${job}`;
 const scheduledJobUserPartition = (user: string): string => `SCHEDULED#USER#${user}`;
 
+/** Every index attribute a scheduled job may have: a deletion removes them all. */
+export const SCHEDULED_JOB_INDEX_ATTRIBUTES: readonly string[] = INDEX_NAMES.flatMap((index) => {
+  const { pk, sk } = indexAttributes(index);
+  return [pk, sk];
+});
+
 export function scheduledJobIndexKeys(
   job: Pick<
     ScheduledJob,
-    'id' | 'job' | 'user' | 'enabled' | 'dateCreated' | 'startTime' | 'approvalRequired' | 'approvedAt'
+    | 'id'
+    | 'jobPath'
+    | 'user'
+    | 'enabled'
+    | 'dateCreated'
+    | 'startTime'
+    | 'approvalStatus'
+    | 'handoff'
+    | 'deleted'
   >,
 ): Record<string, string> {
+  if (job.deleted) return {};
   const order = `${sortableTime(job.dateCreated)}#${job.id}`;
   return {
     gsi1pk: 'SCHEDULED',
     gsi1sk: order,
-    gsi2pk: scheduledJobJobPartition(job.job),
+    gsi2pk: scheduledJobJobPartition(job.jobPath),
     gsi2sk: order,
     gsi3pk: scheduledJobUserPartition(job.user),
     gsi3sk: order,
@@ -289,7 +312,7 @@ export function scheduledJobIndexKeys(
 
 /** What of a scheduled job filter the chosen partitions leave to a FilterExpression. */
 export interface ScheduledJobResidualFilter {
-  readonly job?: string | undefined;
+  readonly jobPath?: string | undefined;
   readonly user?: string | undefined;
   readonly enabled?: boolean | undefined;
   /** The approval states (gsi5 partitions) to keep. */
@@ -303,18 +326,12 @@ export interface ScheduledJobListPlan {
   readonly residual: ScheduledJobResidualFilter;
 }
 
-/**
- * The approval states a filter selects, or undefined when it does not filter on approval.
- * `approved=false` alone means the approval queue (`pending`), not "everything without an approval".
- */
-export function scheduledJobApprovalStates(
-  filter: Pick<ScheduledJobFilter, 'approvalRequired' | 'approved'>,
-): readonly ScheduledJobApprovalState[] | undefined {
-  const { approvalRequired, approved } = filter;
-  if (approvalRequired === undefined && approved === undefined) return undefined;
-  if (approvalRequired === false) return approved === true ? [] : ['not-required'];
-  if (approved === undefined) return ['pending', 'approved'];
-  return approved ? ['approved'] : ['pending'];
+/** The partitions that hold the given approval statuses (an approval may still be in `handoff`). */
+function approvalStatesOf(filter: ScheduledJobFilter): readonly ScheduledJobApprovalState[] | undefined {
+  const statuses = approvalStatusesOf(filter);
+  return statuses?.flatMap((status): ScheduledJobApprovalState[] =>
+    status === 'approved' ? ['approved', 'handoff'] : [status],
+  );
 }
 
 /**
@@ -322,9 +339,9 @@ export function scheduledJobApprovalStates(
  * Undefined when no scheduled job can match (`approval_required=false&approved=true`).
  */
 export function scheduledJobListPlan(filter: ScheduledJobFilter): ScheduledJobListPlan | undefined {
-  const states = scheduledJobApprovalStates(filter);
+  const states = filter.awaitingHandoff ? (['handoff'] as const) : approvalStatesOf(filter);
   if (states?.length === 0) return undefined;
-  const { job, user, enabled } = filter;
+  const { jobPath, user, enabled } = filter;
   const byCreation = (query: IndexQuery, residual: ScheduledJobResidualFilter): ScheduledJobListPlan => ({
     queries: [query],
     order: 'descending',
@@ -339,12 +356,12 @@ export function scheduledJobListPlan(filter: ScheduledJobFilter): ScheduledJobLi
       partition: scheduledJobApprovalPartition(state),
     })),
     order: 'ascending',
-    residual: { job, user, enabled },
+    residual: { jobPath, user, enabled },
   });
   // The queue is small by nature (requests wait there for a decision) and has its own order.
   if (states?.length === 1 && states[0] === 'pending') return byApproval();
-  if (job !== undefined)
-    return byCreation({ index: 'gsi2', partition: scheduledJobJobPartition(job) }, { user, enabled });
+  if (jobPath !== undefined)
+    return byCreation({ index: 'gsi2', partition: scheduledJobJobPartition(jobPath) }, { user, enabled });
   if (user !== undefined)
     return byCreation({ index: 'gsi3', partition: scheduledJobUserPartition(user) }, { enabled });
   if (states !== undefined) return byApproval();

@@ -11,7 +11,14 @@
 import * as z from 'zod/mini';
 import { JOB_RESULT_STATUSES, type JobResult } from '../../core/job-results';
 import type { JobOutput, LogLine } from '../../core/jobs';
-import type { OccurrenceClaim, ScheduledJob } from '../../core/scheduled-jobs';
+import {
+  APPROVAL_STATUSES,
+  type Decision,
+  HISTORY_ACTIONS,
+  type HistoryEntry,
+  type OccurrenceClaim,
+  type ScheduledJob,
+} from '../../core/scheduled-jobs';
 import { SCHEDULE_INTERVALS } from '../../core/schedules/schedule';
 import type { Token, User } from '../../core/users';
 import { fitLogs, normaliseLogLine } from './job-result-logs';
@@ -119,6 +126,7 @@ const jobResultItem = z.object({
   dryrun: z.boolean(),
   data_json: z.optional(z.string()),
   scheduled_job: z.optional(z.string()),
+  approved_by_user: z.optional(z.string()),
   date_created: z.string(),
   date_started: z.optional(z.string()),
   date_done: z.optional(z.string()),
@@ -141,13 +149,14 @@ export function jobResultToItem(result: JobResult): Item {
     ...jobResultIndexKeys(result),
     entity: 'job_result',
     id: result.id,
-    job: result.job,
+    job: result.jobPath,
     name: result.name,
     status: result.status,
     user: result.user,
     dryrun: result.dryrun,
     data_json: toJsonText(result.data),
     scheduled_job: result.scheduledJob,
+    approved_by_user: result.approvedBy,
     date_created: result.dateCreated,
     date_started: result.dateStarted,
     date_done: result.dateDone,
@@ -165,7 +174,7 @@ export function jobResultFromItem(item: Item): JobResult {
   const parsed = jobResultItem.parse(item);
   return {
     id: parsed.id,
-    job: parsed.job,
+    jobPath: parsed.job,
     name: parsed.name,
     status: parsed.status,
     user: parsed.user,
@@ -173,6 +182,7 @@ export function jobResultFromItem(item: Item): JobResult {
     data:
       parsed.data_json === undefined ? undefined : (JSON.parse(parsed.data_json) as Record<string, unknown>),
     scheduledJob: parsed.scheduled_job,
+    approvedBy: parsed.approved_by_user,
     dateCreated: parsed.date_created,
     dateStarted: parsed.date_started,
     dateDone: parsed.date_done,
@@ -194,6 +204,28 @@ const scheduleSpec = z.object({
   action_after_completion: z.enum(['DELETE', 'NONE']),
 });
 
+const decisionItem = z.object({
+  outcome: z.enum(['approved', 'denied']),
+  user: z.string(),
+  at: z.string(),
+  comment: z.optional(z.string()),
+});
+
+const historyEntryItem = z.object({
+  action: z.enum(HISTORY_ACTIONS),
+  user: z.string(),
+  time: z.string(),
+  comment: z.optional(z.string()),
+});
+
+export function historyEntryToItem(entry: HistoryEntry): Item {
+  return { action: entry.action, user: entry.user, time: entry.time, comment: entry.comment };
+}
+
+export function decisionToItem(decision: Decision): Item {
+  return { outcome: decision.outcome, user: decision.user, at: decision.at, comment: decision.comment };
+}
+
 const scheduledJobItem = z.object({
   id: z.string(),
   name: z.string(),
@@ -210,8 +242,12 @@ const scheduledJobItem = z.object({
   last_run_at: z.optional(z.string()),
   date_created: z.string(),
   approval_required: z.boolean(),
-  approved_by_user: z.optional(z.string()),
-  approved_at: z.optional(z.string()),
+  approval_status: z.enum(APPROVAL_STATUSES),
+  decision: z.optional(decisionItem),
+  handoff: z.optional(z.enum(['run', 'schedule'])),
+  history: z.array(historyEntryItem),
+  deleted_by_user: z.optional(z.string()),
+  deleted_at: z.optional(z.string()),
   schedule: z.optional(scheduleSpec),
   /** Occurrence (ISO 8601 UTC) → claim; a map from creation, so claims are SET into it by path. */
   claims: z.record(z.string(), occurrenceClaim),
@@ -224,7 +260,7 @@ export function scheduledJobToItem(job: ScheduledJob): Item {
     entity: 'scheduled_job',
     id: job.id,
     name: job.name,
-    job: job.job,
+    job: job.jobPath,
     interval: job.interval,
     start_time: job.startTime,
     time_zone: job.timeZone,
@@ -237,8 +273,12 @@ export function scheduledJobToItem(job: ScheduledJob): Item {
     last_run_at: job.lastRunAt,
     date_created: job.dateCreated,
     approval_required: job.approvalRequired,
-    approved_by_user: job.approvedByUser,
-    approved_at: job.approvedAt,
+    approval_status: job.approvalStatus,
+    decision: job.decision && decisionToItem(job.decision),
+    handoff: job.handoff,
+    history: job.history.map(historyEntryToItem),
+    deleted_by_user: job.deleted?.user,
+    deleted_at: job.deleted?.at,
     schedule: job.schedule && {
       expression: job.schedule.expression,
       time_zone: job.schedule.timeZone,
@@ -260,7 +300,7 @@ export function scheduledJobFromItem(item: Item): ScheduledJob {
   return {
     id: parsed.id,
     name: parsed.name,
-    job: parsed.job,
+    jobPath: parsed.job,
     interval: parsed.interval,
     startTime: parsed.start_time,
     timeZone: parsed.time_zone,
@@ -273,8 +313,14 @@ export function scheduledJobFromItem(item: Item): ScheduledJob {
     lastRunAt: parsed.last_run_at,
     dateCreated: parsed.date_created,
     approvalRequired: parsed.approval_required,
-    approvedByUser: parsed.approved_by_user,
-    approvedAt: parsed.approved_at,
+    approvalStatus: parsed.approval_status,
+    decision: parsed.decision,
+    handoff: parsed.handoff,
+    history: parsed.history,
+    deleted:
+      parsed.deleted_at === undefined
+        ? undefined
+        : { user: parsed.deleted_by_user ?? '', at: parsed.deleted_at },
     schedule: parsed.schedule && {
       expression: parsed.schedule.expression,
       timeZone: parsed.schedule.time_zone,

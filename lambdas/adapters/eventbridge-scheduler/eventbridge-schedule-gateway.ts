@@ -84,7 +84,7 @@ export function toCreateScheduleInput(
   return {
     Name: scheduleNameFor(job.id),
     GroupName: config.groupName,
-    Description: truncate(`${job.job}: ${job.name}`, MAX_DESCRIPTION_LENGTH),
+    Description: truncate(`${job.jobPath}: ${job.name}`, MAX_DESCRIPTION_LENGTH),
     ScheduleExpression: spec.expression,
     ScheduleExpressionTimezone: spec.timeZone,
     ...(recurring && startDate !== undefined && startDate.getTime() > now.getTime()

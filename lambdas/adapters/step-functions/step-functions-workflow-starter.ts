@@ -1,6 +1,7 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { RunRequest, WorkflowStarter } from '../../core/ports';
-import { toWorkflowInput } from '../../workflow/run-job-workflow';
+import type { WorkflowRun, WorkflowStarter } from '../../core/ports';
+import { occurrenceResultId } from '../../core/scheduled-runs';
+import { type ScheduledWorkflowInput, toWorkflowInput } from '../../workflow/run-job-workflow';
 
 /**
  * Starts the run workflow with the job result id as the execution name: Step Functions refuses a
@@ -9,18 +10,34 @@ import { toWorkflowInput } from '../../workflow/run-job-workflow';
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
   constructor(private readonly props: { readonly client: SFNClient; readonly stateMachineArn: string }) {}
 
-  async startRun(request: RunRequest): Promise<string> {
+  startRun(request: WorkflowRun): Promise<string> {
+    return this.start(request.jobResultId, toWorkflowInput(request));
+  }
+
+  /** Named after the occurrence's job result, so a repeated start is the same execution. */
+  startOccurrence(occurrence: {
+    readonly scheduledJobId: string;
+    readonly scheduledTime: string;
+  }): Promise<string> {
+    const input: ScheduledWorkflowInput = {
+      scheduled_job_id: occurrence.scheduledJobId,
+      scheduled_time: occurrence.scheduledTime,
+    };
+    return this.start(occurrenceResultId(occurrence.scheduledJobId, occurrence.scheduledTime), input);
+  }
+
+  private async start(name: string, input: object): Promise<string> {
     try {
       const started = await this.props.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.props.stateMachineArn,
-          name: request.jobResultId,
-          input: JSON.stringify(toWorkflowInput(request)),
+          name,
+          input: JSON.stringify(input),
         }),
       );
-      return started.executionArn ?? this.executionArn(request.jobResultId);
+      return started.executionArn ?? this.executionArn(name);
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return this.executionArn(request.jobResultId);
+      if (error instanceof ExecutionAlreadyExists) return this.executionArn(name);
       throw error;
     }
   }

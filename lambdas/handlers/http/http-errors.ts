@@ -20,6 +20,8 @@ const STATUS_BY_KIND: Record<DomainError['kind'], number> = {
   validation: 400,
   'bad-request': 400,
   conflict: 409,
+  gone: 410,
+  'not-allowed': 405,
   unavailable: 503,
 };
 

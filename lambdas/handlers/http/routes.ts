@@ -1,8 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod/mini';
+import { type ApprovalDeps, approveRequest, denyRequest, dryRunRequest } from '../../core/approvals';
+import { ValidationError } from '../../core/errors';
 import { getJob, listJobs } from '../../core/job-catalogue-queries';
 import { getJobResult, listJobResults } from '../../core/job-result-queries';
 import { JOB_RESULT_STATUSES } from '../../core/job-results';
+import { deletedBy, MESSAGES } from '../../core/messages';
 import { type Page, pageInMemory } from '../../core/pagination';
 import { type RequestJobRunDeps, requestJobRun } from '../../core/request-job-run';
 import {
@@ -14,7 +17,7 @@ import {
   type ScheduledJobDeps,
   setScheduledJobEnabled,
 } from '../../core/scheduled-job-management';
-import type { ScheduledJob } from '../../core/scheduled-jobs';
+import { APPROVAL_STATUSES, type ScheduledJob } from '../../core/scheduled-jobs';
 import {
   createToken,
   createUser,
@@ -47,6 +50,7 @@ import {
 } from './serializers';
 
 export type ApiDeps = RequestJobRunDeps &
+  ApprovalDeps &
   ScheduledJobDeps &
   UserAdministrationDeps & { readonly logger: Logger };
 
@@ -59,6 +63,20 @@ const runBody = z.strictObject({
 const patchScheduledJobBody = z.strictObject({ enabled: z.boolean({ error: 'Must be true or false.' }) });
 
 const previewQuery = z.object({ count: wholeNumberParam(50) });
+
+/** A decision's optional comment, kept on the record and in its history. */
+const decisionBody = z.strictObject({ comment: z.optional(z.string().check(z.maxLength(1000))) });
+
+const approvalStatusFilter = z.enum(APPROVAL_STATUSES, {
+  error: (issue) => `Select a valid choice. ${String(issue.input)} is not one of the available choices.`,
+});
+
+/** `force=true` and `force=1` force; `false` and `0` do not (Nautobot reads any value as force). */
+function forceParam(value: string | undefined): boolean {
+  if (value === undefined || /^(false|0)$/i.test(value)) return false;
+  if (/^(true|1)$/i.test(value)) return true;
+  throw new ValidationError({ force: ['Must be true or false.'] });
+}
 
 const userBody = z.strictObject({
   username: z.string({ error: 'This field is required.' }),
@@ -94,7 +112,7 @@ function pageJson<T>(
 export function apiRoutes(deps: ApiDeps): Route[] {
   const scheduledJobJson = (job: ScheduledJob, links: RouteContext['links'], displayTimeZone?: string) =>
     serializeScheduledJob(job, links, deps.clock.now(), {
-      sensitive: deps.catalogue.get(job.job)?.hasSensitiveVariables ?? true,
+      sensitive: deps.catalogue.get(job.jobPath)?.hasSensitiveVariables ?? true,
       displayTimeZone,
     });
 
@@ -142,7 +160,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         const found = await listJobResults(
           deps.results,
           context.principal,
-          { job: filters.job, status, scheduledJob: filters.scheduled_job },
+          { jobPath: filters.job, status, scheduledJob: filters.scheduled_job },
           page,
         );
         return pageJson(context, found, (r) => serializeJobResult(r, context.links), {
@@ -174,6 +192,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           'enabled',
           'approval_required',
           'approved',
+          'approval_status',
           'display_time_zone',
         ]);
         const displayTimeZone = resolveDisplayTimeZone(filters.display_time_zone);
@@ -181,11 +200,15 @@ export function apiRoutes(deps: ApiDeps): Route[] {
           deps,
           context.principal,
           {
-            job: filters.job,
+            jobPath: filters.job,
             user: filters.user,
             enabled: parseBooleanParam('enabled', filters.enabled),
             approvalRequired: parseBooleanParam('approval_required', filters.approval_required),
             approved: parseBooleanParam('approved', filters.approved),
+            approvalStatus:
+              filters.approval_status === undefined
+                ? undefined
+                : parseWith(z.object({ approval_status: approvalStatusFilter }), filters).approval_status,
           },
           page,
         );
@@ -225,11 +248,50 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         });
       },
     }),
+    route('/api/extras/scheduled-jobs/{id}/approve', {
+      POST: async ({ principal, params, links, event }) => {
+        const query = singleValuedQuery(event, ['force']);
+        const body = parseWith(decisionBody, jsonBody(event));
+        const approval = await approveRequest(deps, principal, params.id ?? '', {
+          force: forceParam(query.force),
+          comment: body.comment,
+        });
+        const scheduledJob = scheduledJobJson(approval.scheduledJob, links);
+        if (!approval.handedOn) {
+          deps.logger.error('Approved, but the run or schedule was not handed on; the reconciler will', {
+            scheduledJobId: approval.scheduledJob.id,
+          });
+          return json(202, { detail: MESSAGES.handoffRetrying, scheduled_job: scheduledJob });
+        }
+        return json(200, scheduledJob);
+      },
+    }),
+    route('/api/extras/scheduled-jobs/{id}/deny', {
+      POST: async ({ principal, params, links, event }) => {
+        singleValuedQuery(event, []);
+        const body = parseWith(decisionBody, jsonBody(event));
+        const denied = await denyRequest(deps, principal, params.id ?? '', { comment: body.comment });
+        return json(200, scheduledJobJson(denied, links));
+      },
+    }),
+    route('/api/extras/scheduled-jobs/{id}/dry-run', {
+      POST: async ({ principal, params, links, event }) => {
+        singleValuedQuery(event, []);
+        parseWith(z.strictObject({}), jsonBody(event));
+        const result = await dryRunRequest(deps, principal, params.id ?? '');
+        return json(200, serializeJobResult(result, links));
+      },
+    }),
     route('/api/extras/scheduled-jobs/{id}', {
       GET: async ({ principal, params, links, event }) => {
         const query = singleValuedQuery(event, ['display_time_zone']);
         const found = await getScheduledJob(deps, principal, params.id ?? '');
-        return json(200, scheduledJobJson(found, links, resolveDisplayTimeZone(query.display_time_zone)));
+        const body = scheduledJobJson(found, links, resolveDisplayTimeZone(query.display_time_zone));
+        // Deleted, but kept on record: say so, and still show what it was and its history.
+        if (found.deleted) {
+          return json(410, { detail: deletedBy(found.deleted.user, found.deleted.at), scheduled_job: body });
+        }
+        return json(200, body);
       },
       PATCH: async ({ principal, params, links, event }) => {
         const body = parseWith(patchScheduledJobBody, jsonBody(event));

@@ -1,5 +1,6 @@
 /** Domain objects → Nautobot-shaped JSON. Field names follow Nautobot 2.x where it has them. */
 import * as z from 'zod/mini';
+import { startTimePassed } from '../../core/approvals';
 import type { JobResult } from '../../core/job-results';
 import type { JobDefinition } from '../../core/jobs';
 import type { Page } from '../../core/pagination';
@@ -50,13 +51,14 @@ export function serializeJobResult(result: JobResult, links: Links) {
   return {
     id: result.id,
     url: `${links.baseUrl}/api/extras/job-results/${result.id}/`,
-    job: result.job,
+    job: result.jobPath,
     name: result.name,
     status: result.status,
     user: result.user,
     dryrun: result.dryrun,
     task_kwargs: result.data ?? null,
     scheduled_job: result.scheduledJob ?? null,
+    approved_by_user: result.approvedBy ?? null,
     date_created: result.dateCreated,
     date_started: result.dateStarted ?? null,
     date_done: result.dateDone ?? null,
@@ -144,11 +146,12 @@ export function serializeScheduledJob(
   now: Date,
   options: { readonly sensitive: boolean; readonly displayTimeZone?: string | undefined },
 ) {
+  const approved = job.decision?.outcome === 'approved' ? job.decision : undefined;
   return {
     id: job.id,
     url: `${links.baseUrl}/api/extras/scheduled-jobs/${job.id}/`,
     name: job.name,
-    job: job.job,
+    job: job.jobPath,
     interval: job.interval,
     start_time: job.startTime === undefined ? null : formatInZone(new Date(job.startTime), job.timeZone),
     time_zone: job.timeZone,
@@ -161,8 +164,19 @@ export function serializeScheduledJob(
     last_run_at: job.lastRunAt ?? null,
     date_created: job.dateCreated,
     approval_required: job.approvalRequired,
-    approved_by_user: job.approvedByUser ?? null,
-    approved_at: job.approvedAt ?? null,
+    approval_status: job.approvalStatus,
+    approved_by_user: approved?.user ?? null,
+    approved_at: approved?.at ?? null,
+    decided_by_user: job.decision?.user ?? null,
+    decided_at: job.decision?.at ?? null,
+    decision_comment: job.decision?.comment ?? null,
+    start_time_passed: startTimePassed(job, now),
+    history: job.history.map((entry) => ({
+      action: entry.action,
+      user: entry.user,
+      time: entry.time,
+      comment: entry.comment ?? null,
+    })),
     schedule_expression: job.schedule?.expression ?? null,
     next_run_times: upcomingRuns(job, now, 5, options.displayTimeZone ?? job.timeZone),
     job_results_url: `${links.baseUrl}/api/extras/job-results/?scheduled_job=${job.id}`,

@@ -24,7 +24,7 @@ function aJobResult(overrides: Partial<JobResult> = {}): JobResult {
   clock += 1;
   return {
     id: randomUUID(),
-    job: JOB_A,
+    jobPath: JOB_A,
     name: 'JobA',
     status: 'PENDING',
     user: 'alice',
@@ -476,7 +476,7 @@ describe('Class: DynamoDbJobResultStore', () => {
       seeded = Array.from({ length: 30 }, (_, i) => {
         const kind = i % 3;
         return aJobResult({
-          job: kind === 2 ? JOB_AB : JOB_A,
+          jobPath: kind === 2 ? JOB_AB : JOB_A,
           status: kind === 1 ? 'FAILURE' : 'SUCCESS',
           dateCreated: new Date(T0 + Math.floor(i / 2) * 1000).toISOString(),
         });
@@ -486,15 +486,15 @@ describe('Class: DynamoDbJobResultStore', () => {
 
     it.each<[string, JobResultFilter]>([
       ['no filter', {}],
-      ['job', { job: JOB_A }],
+      ['job', { jobPath: JOB_A }],
       ['status', { status: 'SUCCESS' }],
-      ['job and status', { job: JOB_A, status: 'SUCCESS' }],
+      ['job and status', { jobPath: JOB_A, status: 'SUCCESS' }],
     ])('pages newest first through 2.5 pages, forward and back, with %s', async (_, filter) => {
       // Prepare
       const expected = newestFirst(
         seeded.filter(
           (result) =>
-            (filter.job === undefined || result.job === filter.job) &&
+            (filter.jobPath === undefined || result.jobPath === filter.jobPath) &&
             (filter.status === undefined || result.status === filter.status),
         ),
       );
@@ -510,7 +510,7 @@ describe('Class: DynamoDbJobResultStore', () => {
 
     it('returns one page without links when everything fits', async () => {
       // Act
-      const page = await listed.list({ job: JOB_AB }, { limit: 10 });
+      const page = await listed.list({ jobPath: JOB_AB }, { limit: 10 });
 
       // Assess
       expect(page.items).toHaveLength(10);
@@ -522,8 +522,8 @@ describe('Class: DynamoDbJobResultStore', () => {
       // Act
       const [pending, unknownJob, hashInJob] = await Promise.all([
         listed.list({ status: 'PENDING' }, { limit: 10 }),
-        listed.list({ job: 'local/example/Job', status: 'SUCCESS' }, { limit: 10 }),
-        listed.list({ job: `${JOB_A}#2025`, status: 'SUCCESS' }, { limit: 10 }),
+        listed.list({ jobPath: 'local/example/Job', status: 'SUCCESS' }, { limit: 10 }),
+        listed.list({ jobPath: `${JOB_A}#2025`, status: 'SUCCESS' }, { limit: 10 }),
       ]);
 
       // Assess
@@ -542,9 +542,12 @@ describe('Class: DynamoDbJobResultStore', () => {
 
       // Act
       await own.markStarted(result.id, 'execution-1', result.dateCreated);
-      const whileStarted = [await ids({ status: 'PENDING' }), await ids({ job: JOB_A, status: 'STARTED' })];
+      const whileStarted = [
+        await ids({ status: 'PENDING' }),
+        await ids({ jobPath: JOB_A, status: 'STARTED' }),
+      ];
       await own.finish(result.id, { status: 'SUCCESS' }, result.dateCreated);
-      const whenDone = [await ids({ status: 'STARTED' }), await ids({ job: JOB_A, status: 'SUCCESS' })];
+      const whenDone = [await ids({ status: 'STARTED' }), await ids({ jobPath: JOB_A, status: 'SUCCESS' })];
 
       // Assess
       expect(whileStarted).toEqual([[], [result.id]]);
@@ -590,7 +593,7 @@ describe('Class: DynamoDbJobResultStore', () => {
 
     it('throws BadRequestError for a malformed or tampered cursor', async () => {
       // Prepare
-      const filter = { job: JOB_A, status: 'SUCCESS' as const };
+      const filter = { jobPath: JOB_A, status: 'SUCCESS' as const };
       const { next } = await listed.list(filter, { limit: 2 });
       if (next === undefined) throw new Error('Expected a next page.');
       const cursors = [
@@ -652,7 +655,7 @@ describe('Class: DynamoDbJobResultStore', () => {
       // Act
       const attempts = [
         listed.list({ status: 'FAILURE' }, { limit: 2, cursor: next }),
-        listed.list({ job: JOB_A }, { limit: 2, cursor: next }),
+        listed.list({ jobPath: JOB_A }, { limit: 2, cursor: next }),
         listed.list({}, { limit: 2, cursor: next }),
       ];
 
@@ -680,7 +683,7 @@ describe('Class: DynamoDbJobResultStore', () => {
         runs = Array.from({ length: 24 }, (_, i) =>
           aJobResult({
             scheduledJob: i % 2 === 0 ? SCHEDULED : i % 4 === 1 ? 'scheduled-2' : undefined,
-            job: i % 3 === 0 ? JOB_A : JOB_AB,
+            jobPath: i % 3 === 0 ? JOB_A : JOB_AB,
             status: i % 4 < 2 ? 'SUCCESS' : 'FAILURE',
             dateCreated: new Date(T0 + Math.floor(i / 2) * 1000).toISOString(),
           }),
@@ -690,9 +693,9 @@ describe('Class: DynamoDbJobResultStore', () => {
 
       it.each<[string, JobResultFilter]>([
         ['alone', { scheduledJob: SCHEDULED }],
-        ['and a job', { scheduledJob: SCHEDULED, job: JOB_A }],
+        ['and a job', { scheduledJob: SCHEDULED, jobPath: JOB_A }],
         ['and a status', { scheduledJob: SCHEDULED, status: 'FAILURE' }],
-        ['and a job and a status', { scheduledJob: SCHEDULED, job: JOB_AB, status: 'SUCCESS' }],
+        ['and a job and a status', { scheduledJob: SCHEDULED, jobPath: JOB_AB, status: 'SUCCESS' }],
         ['of another scheduled job', { scheduledJob: 'scheduled-2' }],
       ])('pages newest first through the runs of a scheduled job %s, forward and back', async (_, filter) => {
         // Prepare
@@ -700,7 +703,7 @@ describe('Class: DynamoDbJobResultStore', () => {
           runs.filter(
             (result) =>
               result.scheduledJob === filter.scheduledJob &&
-              (filter.job === undefined || result.job === filter.job) &&
+              (filter.jobPath === undefined || result.jobPath === filter.jobPath) &&
               (filter.status === undefined || result.status === filter.status),
           ),
         );

@@ -8,9 +8,9 @@ import {
 import { scheduledJobKey } from '../../../lambdas/adapters/dynamodb/keys';
 import { scheduledJobNameToItem, scheduledJobToItem } from '../../../lambdas/adapters/dynamodb/mappers';
 import { MAX_FILTERED_QUERIES } from '../../../lambdas/adapters/dynamodb/query-page';
-import { BadRequestError, ConflictError, NotFoundError } from '../../../lambdas/core/errors';
+import { BadRequestError, ConflictError } from '../../../lambdas/core/errors';
 import type { Page, PageRequest } from '../../../lambdas/core/pagination';
-import type { ScheduledJob, ScheduledJobFilter } from '../../../lambdas/core/scheduled-jobs';
+import { LIVE, type ScheduledJob, type ScheduledJobFilter } from '../../../lambdas/core/scheduled-jobs';
 import { type LocalDynamoDb, startDynalite } from '../../support/dynalite';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import { FixedClock } from '../../support/in-memory-stores';
@@ -27,7 +27,7 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
   return {
     id: randomUUID(),
     name: `schedule ${randomUUID()}`,
-    job: JOB_A,
+    jobPath: JOB_A,
     interval: 'daily',
     startTime: at(86_400_000 + clock * 1000),
     timeZone: 'Europe/Paris',
@@ -38,6 +38,8 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
     totalRunCount: 0,
     dateCreated: at(clock * 1000),
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     schedule: {
       expression: 'cron(0 9 * * ? *)',
       timeZone: 'Europe/Paris',
@@ -49,8 +51,12 @@ function aScheduledJob(overrides: Partial<ScheduledJob> = {}): ScheduledJob {
   };
 }
 
-const approved = { approvalRequired: true, approvedAt: at(5_000), approvedByUser: 'bob' } as const;
-const pending = { approvalRequired: true } as const;
+const approved = {
+  approvalRequired: true,
+  approvalStatus: 'approved',
+  decision: { outcome: 'approved', user: 'bob', at: at(5_000) },
+} as const;
+const pending = { approvalRequired: true, approvalStatus: 'pending' } as const;
 
 /** Follows `next` to the end, then `previous` back, and returns the items met each way, in list order. */
 async function walkBothWays<T>(
@@ -314,18 +320,21 @@ describe('Class: DynamoDbScheduledJobStore', () => {
     });
   });
 
-  describe('Method: setEnabled', () => {
-    it('sets enabled and returns the updated job', async () => {
+  describe('Method: update', () => {
+    const paused = { action: 'paused', user: 'alice', time: at(9_000) } as const;
+
+    it('sets enabled, appends the history entry in the same write, and returns the updated job', async () => {
       // Prepare
       const job = aScheduledJob();
       await store.create(job);
 
       // Act
-      const disabled = await store.setEnabled(job.id, false);
+      const outcome = await store.update(job.id, { enabled: false, history: paused }, LIVE);
 
       // Assess
-      expect(disabled).toEqual({ ...job, enabled: false });
-      expect(await store.get(job.id)).toEqual({ ...job, enabled: false });
+      const expected = { ...job, enabled: false, history: [paused] };
+      expect(outcome).toEqual({ kind: 'updated', scheduledJob: expected });
+      expect(await store.get(job.id)).toEqual(expected);
     });
 
     it('moves the job between the enabled lists', async () => {
@@ -337,9 +346,9 @@ describe('Class: DynamoDbScheduledJobStore', () => {
         (await own.list({ enabled }, { limit: 10 })).items.map((item) => item.id);
 
       // Act
-      await own.setEnabled(job.id, false);
+      await own.update(job.id, { enabled: false, history: paused }, LIVE);
       const whileDisabled = [await ids(true), await ids(false)];
-      await own.setEnabled(job.id, true);
+      await own.update(job.id, { enabled: true, history: { ...paused, action: 'resumed' } }, LIVE);
       const whenEnabled = [await ids(true), await ids(false)];
 
       // Assess
@@ -347,15 +356,15 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       expect(whenEnabled).toEqual([[job.id], []]);
     });
 
-    it('throws NotFoundError for an unknown id, and creates nothing', async () => {
+    it('refuses an unknown id, and creates nothing', async () => {
       // Prepare
       const id = randomUUID();
 
       // Act
-      const setting = store.setEnabled(id, true);
+      const outcome = await store.update(id, { enabled: true, history: paused }, LIVE);
 
       // Assess
-      await expect(setting).rejects.toThrow(new NotFoundError('No ScheduledJob matches the given query.'));
+      expect(outcome).toEqual({ kind: 'refused', current: undefined });
       expect(await store.get(id)).toBeUndefined();
     });
   });
@@ -372,7 +381,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       seeded = Array.from({ length: 48 }, (_, i) => {
         const approval = Math.floor(i / 8) % 3;
         return aScheduledJob({
-          job: i % 2 === 0 ? JOB_A : JOB_B,
+          jobPath: i % 2 === 0 ? JOB_A : JOB_B,
           user: Math.floor(i / 2) % 2 === 0 ? 'alice' : 'bob',
           enabled: Math.floor(i / 4) % 2 === 0,
           ...(approval === 1 ? pending : approval === 2 ? approved : {}),
@@ -393,7 +402,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
 
     const LIST_FILTERS: [string, ScheduledJobFilter][] = [
       ['no filter', {}],
-      ['job', { job: JOB_A }],
+      ['job', { jobPath: JOB_A }],
       ['user', { user: 'bob' }],
       ['enabled', { enabled: true }],
       ['disabled', { enabled: false }],
@@ -404,14 +413,17 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       ['the approval queue', { approvalRequired: true, approved: false }],
       ['approval required and approved', { approvalRequired: true, approved: true }],
       ['approval not required and not approved', { approvalRequired: false, approved: false }],
-      ['job and user', { job: JOB_B, user: 'alice' }],
-      ['job and disabled', { job: JOB_A, enabled: false }],
+      ['job and user', { jobPath: JOB_B, user: 'alice' }],
+      ['job and disabled', { jobPath: JOB_A, enabled: false }],
       ['user and enabled', { user: 'alice', enabled: true }],
-      ['the approval queue of one job', { job: JOB_A, approvalRequired: true, approved: false }],
+      ['the approval queue of one job', { jobPath: JOB_A, approvalRequired: true, approved: false }],
       ['approved for one user', { user: 'bob', approved: true }],
       ['approval required and enabled', { approvalRequired: true, enabled: true }],
       ['approval not required and disabled', { approvalRequired: false, enabled: false }],
-      ['every filter', { job: JOB_B, user: 'alice', enabled: true, approvalRequired: true, approved: true }],
+      [
+        'every filter',
+        { jobPath: JOB_B, user: 'alice', enabled: true, approvalRequired: true, approved: true },
+      ],
     ];
 
     it.each(LIST_FILTERS)(
@@ -471,7 +483,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       ]);
 
       // Assess
-      const waiting = seeded.filter((job) => job.approvalRequired && job.approvedAt === undefined);
+      const waiting = seeded.filter((job) => job.approvalStatus === 'pending');
       expect(queue.items.map((job) => job.id)).toEqual(sorted(waiting, startOrder, 1));
       expect(all.items.map((job) => job.id)).toEqual(sorted(seeded, createdOrder, -1));
     });
@@ -493,7 +505,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
 
       // Act
       const { forward, backward, pages } = await walkBothWays(
-        (page) => own.list({ job: JOB_A, enabled: false }, page),
+        (page) => own.list({ jobPath: JOB_A, enabled: false }, page),
         limit,
       );
 
@@ -523,7 +535,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       const own = new DynamoDbScheduledJobStore({ client: db.docClient, tableName: await db.newTable() });
       const jobs = Array.from({ length: 12 }, (_, i) => aScheduledJob({ enabled: i !== 11 }));
       for (const job of jobs) await own.create(job);
-      const list = (page: PageRequest) => own.list({ job: JOB_A, enabled: false }, page);
+      const list = (page: PageRequest) => own.list({ jobPath: JOB_A, enabled: false }, page);
       const first = await list({ limit: 1 });
 
       // Act
@@ -541,7 +553,7 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       const own = new DynamoDbScheduledJobStore({ client: db.docClient, tableName: await db.newTable() });
       const jobs = Array.from({ length: 12 }, (_, i) => aScheduledJob({ enabled: i !== 0 }));
       for (const job of jobs) await own.create(job);
-      const list = (page: PageRequest) => own.list({ job: JOB_A, enabled: false }, page);
+      const list = (page: PageRequest) => own.list({ jobPath: JOB_A, enabled: false }, page);
       const last = await skipEmpty(list, await list({ limit: 1 }), 'next');
 
       // Act
@@ -556,10 +568,10 @@ describe('Class: DynamoDbScheduledJobStore', () => {
 
     it('throws BadRequestError for a cursor of another filter', async () => {
       // Prepare
-      const first = await listed.list({ job: JOB_A, enabled: true }, { limit: 2 });
+      const first = await listed.list({ jobPath: JOB_A, enabled: true }, { limit: 2 });
 
       // Act
-      const reading = listed.list({ job: JOB_A, enabled: false }, { limit: 2, cursor: first.next });
+      const reading = listed.list({ jobPath: JOB_A, enabled: false }, { limit: 2, cursor: first.next });
 
       // Assess
       await expect(reading).rejects.toThrow(BadRequestError);

@@ -47,7 +47,7 @@ function scheduledJob(request: ScheduleRequest, overrides: Partial<ScheduledJob>
   return {
     id: ID,
     name: schedule.name ?? '',
-    job: 'local/example/MyJob',
+    jobPath: 'local/example/MyJob',
     interval: schedule.interval,
     startTime: schedule.startTime?.toISOString(),
     timeZone: schedule.timeZone,
@@ -59,8 +59,9 @@ function scheduledJob(request: ScheduleRequest, overrides: Partial<ScheduledJob>
     totalRunCount: 0,
     dateCreated: NOW.toISOString(),
     approvalRequired: true,
-    approvedByUser: 'bob',
-    approvedAt: NOW.toISOString(),
+    approvalStatus: 'approved',
+    decision: { outcome: 'approved', user: 'bob', at: NOW.toISOString() },
+    history: [],
     schedule: {
       expression: scheduler.scheduleExpression,
       timeZone: scheduler.scheduleExpressionTimezone,

@@ -5,7 +5,7 @@ import { FixedClock, InMemoryJobResultStore } from '../../support/in-memory-stor
 
 const result = (id: string, dateCreated: string, status: JobResult['status']): JobResult => ({
   id,
-  job: 'local/example/MyJobWithNoVars',
+  jobPath: 'local/example/MyJobWithNoVars',
   name: 'My job',
   status,
   user: 'bob',

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RECONCILE_PAGE_SIZE, reconcileSchedules } from '../../../lambdas/core/reconcile-schedules';
-import type { ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
+import { LIVE, type ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import { FixedClock, RecordingScheduleGateway, SequentialIds } from '../../support/in-memory-stores';
 
@@ -9,7 +9,7 @@ const NOW = new Date('2026-11-25T12:00:00.000Z');
 function deps() {
   return {
     scheduledJobs: new InMemoryScheduledJobStore(),
-    schedules: new RecordingScheduleGateway(),
+    scheduler: new RecordingScheduleGateway(),
     clock: new FixedClock(NOW),
     ids: new SequentialIds(),
   };
@@ -46,7 +46,7 @@ async function stored(d: Deps, overrides: Partial<ScheduledJob> = {}): Promise<S
   const job: ScheduledJob = {
     id,
     name: `job ${id}`,
-    job: 'local/example/MyJobWithNoVars',
+    jobPath: 'local/example/MyJobWithNoVars',
     timeZone: 'UTC',
     enabled: true,
     user: 'alice',
@@ -54,6 +54,8 @@ async function stored(d: Deps, overrides: Partial<ScheduledJob> = {}): Promise<S
     totalRunCount: 0,
     dateCreated: '2026-11-20T00:00:00.000Z',
     approvalRequired: false,
+    approvalStatus: 'not_required',
+    history: [],
     claims: {},
     ...DAILY,
     ...overrides,
@@ -64,10 +66,14 @@ async function stored(d: Deps, overrides: Partial<ScheduledJob> = {}): Promise<S
 
 /** The schedule as the scheduler has it: put from the job in the given state. */
 function scheduleOf(d: Deps, job: ScheduledJob, state: 'ENABLED' | 'DISABLED'): void {
-  d.schedules.schedules.set(job.id, { ...job, enabled: state === 'ENABLED' });
+  d.scheduler.schedules.set(job.id, { ...job, enabled: state === 'ENABLED' });
 }
 
-const approved = { approvalRequired: true, approvedByUser: 'bob', approvedAt: '2026-11-21T00:00:00.000Z' };
+const approved = {
+  approvalRequired: true,
+  approvalStatus: 'approved',
+  decision: { outcome: 'approved', user: 'bob', at: '2026-11-21T00:00:00.000Z' },
+} as const;
 
 describe('Function: reconcileSchedules', () => {
   it.each([
@@ -85,8 +91,8 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
-    expect(d.schedules.calls).toEqual([`put:${job.id}:ENABLED`]);
-    expect(d.schedules.schedules.get(job.id)).toEqual(job);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:ENABLED`]);
+    expect(d.scheduler.schedules.get(job.id)).toEqual(job);
     expect(onRepaired).toHaveBeenCalledExactlyOnceWith({
       scheduledJobId: job.id,
       found: undefined,
@@ -105,7 +111,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
-    expect(d.schedules.calls).toEqual([`put:${job.id}:ENABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:ENABLED`]);
   });
 
   it('disables the schedule of a paused job that is still ENABLED', async () => {
@@ -120,7 +126,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
-    expect(d.schedules.calls).toEqual([`put:${job.id}:DISABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:DISABLED`]);
     expect(onRepaired).toHaveBeenCalledExactlyOnceWith({
       scheduledJobId: job.id,
       found: 'ENABLED',
@@ -137,7 +143,7 @@ describe('Function: reconcileSchedules', () => {
     await reconcileSchedules(d);
 
     // Assess
-    expect(d.schedules.calls).toEqual([`put:${job.id}:DISABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${job.id}:DISABLED`]);
   });
 
   it('leaves schedules that match their job alone', async () => {
@@ -152,13 +158,16 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 3, repaired: 0, failed: 0 });
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 
   it.each([
-    ['a recurring request awaiting approval', { approvalRequired: true }],
-    ['a one-off awaiting approval', { ...FUTURE, approvalRequired: true }],
-    ['a paused request awaiting approval', { approvalRequired: true, enabled: false }],
+    ['a recurring request awaiting approval', { approvalRequired: true, approvalStatus: 'pending' }],
+    ['a one-off awaiting approval', { ...FUTURE, approvalRequired: true, approvalStatus: 'pending' }],
+    [
+      'a paused request awaiting approval',
+      { approvalRequired: true, approvalStatus: 'pending', enabled: false },
+    ],
     [
       'an immediately request (never scheduled)',
       { interval: 'immediately', oneOff: true, schedule: undefined, ...approved },
@@ -170,7 +179,7 @@ describe('Function: reconcileSchedules', () => {
     // Prepare
     const d = deps();
     await stored(d, overrides);
-    const describeSchedule = vi.spyOn(d.schedules, 'describe');
+    const describeSchedule = vi.spyOn(d.scheduler, 'describe');
 
     // Act
     const summary = await reconcileSchedules(d);
@@ -178,7 +187,7 @@ describe('Function: reconcileSchedules', () => {
     // Assess
     expect(summary).toEqual({ checked: 0, repaired: 0, failed: 0 });
     expect(describeSchedule).not.toHaveBeenCalled();
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 
   it('counts a failed put, tells of it, and repairs the other jobs', async () => {
@@ -188,7 +197,7 @@ describe('Function: reconcileSchedules', () => {
     const failing = await stored(d);
     const last = await stored(d, { enabled: false });
     const error = new Error('throttled');
-    d.schedules.failPutOf.set(failing.id, error);
+    d.scheduler.failPutOf.set(failing.id, error);
     const onFailed = vi.fn();
 
     // Act
@@ -197,7 +206,7 @@ describe('Function: reconcileSchedules', () => {
     // Assess
     expect(summary).toEqual({ checked: 3, repaired: 2, failed: 1 });
     expect(onFailed).toHaveBeenCalledExactlyOnceWith(failing.id, error);
-    expect([...d.schedules.schedules.keys()].sort()).toEqual([first.id, last.id].sort());
+    expect([...d.scheduler.schedules.keys()].sort()).toEqual([first.id, last.id].sort());
   });
 
   it('counts a failed read of the schedule and goes on', async () => {
@@ -205,8 +214,8 @@ describe('Function: reconcileSchedules', () => {
     const d = deps();
     const unreadable = await stored(d);
     const other = await stored(d);
-    const realDescribe = d.schedules.describe.bind(d.schedules);
-    vi.spyOn(d.schedules, 'describe').mockImplementation(async (id) => {
+    const realDescribe = d.scheduler.describe.bind(d.scheduler);
+    vi.spyOn(d.scheduler, 'describe').mockImplementation(async (id) => {
       if (id === unreadable.id) throw new Error('access denied');
       return realDescribe(id);
     });
@@ -218,7 +227,7 @@ describe('Function: reconcileSchedules', () => {
     // Assess
     expect(summary).toEqual({ checked: 2, repaired: 1, failed: 1 });
     expect(onFailed).toHaveBeenCalledExactlyOnceWith(unreadable.id, expect.any(Error));
-    expect(d.schedules.calls).toEqual([`put:${other.id}:ENABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${other.id}:ENABLED`]);
   });
 
   it(`reads enabled and disabled jobs ${RECONCILE_PAGE_SIZE} at a time, to the end of each list`, async () => {
@@ -255,7 +264,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 2, repaired: 0, failed: 0 });
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 
   it('does not put a schedule for a job deleted since it was listed', async () => {
@@ -270,7 +279,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 0, failed: 0 });
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
   });
 });
 
@@ -280,14 +289,19 @@ describe('Function: reconcileSchedules (racing a resume)', () => {
     // and the user's own put reaches the scheduler before the repair's.
     const d = deps();
     const job = await stored(d, { enabled: false });
-    const gateway = d.schedules;
+    const gateway = d.scheduler;
     const put = gateway.put.bind(gateway);
     let resumed = false;
     gateway.put = async (putJob: ScheduledJob) => {
       if (!resumed) {
         resumed = true;
-        const current = await d.scheduledJobs.setEnabled(job.id, true);
-        await put(current);
+        const resumedJob = await d.scheduledJobs.update(
+          job.id,
+          { enabled: true, history: { action: 'resumed', user: 'alice', time: '2026-11-25T12:00:00.000Z' } },
+          LIVE,
+        );
+        if (resumedJob.kind !== 'updated') throw new Error('not resumed');
+        await put(resumedJob.scheduledJob);
       }
       await put(putJob);
     };

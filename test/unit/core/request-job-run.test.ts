@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceUnavailableError, ValidationError } from '../../../lambdas/core/errors';
-import { requestJobRun, SENSITIVE_SCHEDULE_MESSAGE } from '../../../lambdas/core/request-job-run';
+import { MESSAGES } from '../../../lambdas/core/messages';
+import { requestJobRun } from '../../../lambdas/core/request-job-run';
 import { coreDeps, runner } from '../../support/core-deps';
 
 const alice = runner('alice');
@@ -52,7 +53,7 @@ describe('Function: requestJobRun', () => {
       startTime: '2030-01-01T01:00:00.000Z',
       schedule: { expression: 'at(2030-01-01T01:00:00)', timeZone: 'UTC', actionAfterCompletion: 'DELETE' },
     });
-    expect(d.schedules.calls).toEqual([`put:${response.scheduledJob?.id}:ENABLED`]);
+    expect(d.scheduler.calls).toEqual([`put:${response.scheduledJob?.id}:ENABLED`]);
     expect(d.workflow.started).toEqual([]);
   });
 
@@ -74,7 +75,7 @@ describe('Function: requestJobRun', () => {
       schedule: undefined,
     });
     expect(later.scheduledJob?.approvalRequired).toBe(true);
-    expect(d.schedules.calls).toEqual([]);
+    expect(d.scheduler.calls).toEqual([]);
     expect(d.workflow.started).toEqual([]);
   });
 
@@ -103,7 +104,7 @@ describe('Function: requestJobRun', () => {
 
     // Assess
     expect(Object.keys(fields).sort()).toEqual(['data', 'dryrun', 'name', 'start_time']);
-    expect(d.results.items.size + d.scheduledJobs.items.size + d.schedules.calls.length).toBe(0);
+    expect(d.results.items.size + d.scheduledJobs.items.size + d.scheduler.calls.length).toBe(0);
   });
 
   it('refuses to schedule a job with sensitive variables', async () => {
@@ -113,7 +114,7 @@ describe('Function: requestJobRun', () => {
         schedule: { name: 's', interval: 'hourly', start_time: '2030-01-01T00:00:00Z' },
       }),
     );
-    expect(fields).toEqual({ schedule: { interval: [SENSITIVE_SCHEDULE_MESSAGE] } });
+    expect(fields).toEqual({ schedule: { interval: [MESSAGES.sensitiveSchedule] } });
   });
 
   it('answers a duplicate name with a field error', async () => {
@@ -130,7 +131,7 @@ describe('Function: requestJobRun', () => {
   it('removes the scheduled job again when the scheduler refuses it', async () => {
     // Prepare
     const d = deps();
-    d.schedules.failPutWith = new Error('throttled');
+    d.scheduler.failPutWith = new Error('throttled');
 
     // Act & Assess
     await expect(

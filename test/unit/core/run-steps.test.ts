@@ -10,12 +10,17 @@ import {
 } from '../../../lambdas/core/run-steps';
 import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
-import { FixedClock, InMemoryInputSealer, InMemoryJobResultStore } from '../../support/in-memory-stores';
+import {
+  FixedClock,
+  InMemoryInputSealer,
+  InMemoryJobResultStore,
+  RecordingEventPublisher,
+} from '../../support/in-memory-stores';
 
 async function startedResult(results: InMemoryJobResultStore, job = 'local/example/MyJobWithNoVars') {
   await results.create({
     id: 'r1',
-    job,
+    jobPath: job,
     name: job,
     status: 'PENDING',
     user: 'bob',
@@ -28,7 +33,7 @@ async function startedResult(results: InMemoryJobResultStore, job = 'local/examp
 
 const request = (job: string, data: Record<string, unknown> = {}, timeLimitSeconds = 60) => ({
   jobResultId: 'r1',
-  job,
+  jobPath: job,
   data,
   user: 'bob',
   dryrun: false,
@@ -186,7 +191,8 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
   it('are idempotent for the same execution and outcome', async () => {
     // Prepare
     const results = new InMemoryJobResultStore();
-    const deps = { results, clock: new FixedClock() };
+    const events = new RecordingEventPublisher();
+    const deps = { results, clock: new FixedClock(), events };
     await startedResult(results);
 
     // Act
@@ -197,11 +203,44 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     // Assess
     expect(again.status).toBe('SUCCESS');
     await expect(markRunStarted(deps, 'r1', 'exec-2')).rejects.toThrow('expected state');
+    // At least once: a retried step tells again, with the same content.
+    expect(events.published).toEqual([
+      expect.objectContaining({
+        type: 'Job Run Finished',
+        jobResultId: 'r1',
+        status: 'SUCCESS',
+        user: 'bob',
+      }),
+      expect.objectContaining({
+        type: 'Job Run Finished',
+        jobResultId: 'r1',
+        status: 'SUCCESS',
+        user: 'bob',
+      }),
+    ]);
+  });
+
+  it('finishes the run even when its notification cannot be sent', async () => {
+    // Prepare
+    const results = new InMemoryJobResultStore();
+    const events = new RecordingEventPublisher();
+    events.failWith = new Error('bus unavailable');
+    await startedResult(results);
+
+    // Act
+    const finished = await recordOutcome({ results, clock: new FixedClock(), events }, 'r1', {
+      status: 'SUCCESS',
+    });
+
+    // Assess
+    expect(finished.status).toBe('SUCCESS');
+    expect((await results.get('r1'))?.status).toBe('SUCCESS');
   });
 
   it('records a workflow failure once and never overwrites a finished result', async () => {
     const results = new InMemoryJobResultStore();
-    const deps = { results, clock: new FixedClock() };
+    const events = new RecordingEventPublisher();
+    const deps = { results, clock: new FixedClock(), events };
     await startedResult(results);
 
     const failed = await recordFailure(deps, 'r1', { Error: 'States.Timeout' });
@@ -210,6 +249,9 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     expect(failed?.error).toBe('The job did not finish within its time limit.');
     expect(again?.error).toBe('The job did not finish within its time limit.');
     expect(await recordFailure(deps, 'missing', {})).toBeUndefined();
+    expect(events.published.map((event) => event.type === 'Job Run Finished' && event.status)).toEqual([
+      'FAILURE',
+    ]);
   });
 });
 

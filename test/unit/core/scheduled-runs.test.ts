@@ -41,7 +41,7 @@ describe('Function: claimScheduledRun', () => {
       run: true,
       request: {
         jobResultId: resultId,
-        job: 'local/example/AddNumbers',
+        jobPath: 'local/example/AddNumbers',
         data: { numbers: [2], round: false },
         timeLimitSeconds: 60,
       },
@@ -90,7 +90,7 @@ describe('Function: claimScheduledRun', () => {
     // Assess
     expect(paused).toEqual({ run: false, reason: 'not-runnable' });
     expect(deleted).toEqual({ run: false, reason: 'missing' });
-    expect(d.schedules.calls.at(-1)).toBe(`delete:${id}`);
+    expect(d.scheduler.calls.at(-1)).toBe(`delete:${id}`);
     expect(d.results.items.size).toBe(0);
   });
 

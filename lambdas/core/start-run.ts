@@ -3,11 +3,12 @@ import { PermissionDeniedError, ServiceUnavailableError, ValidationError } from 
 import { getJob } from './job-catalogue-queries';
 import { type JobResult, MAX_INPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobDefinition } from './jobs';
+import { MESSAGES } from './messages';
 import { hasPermission, type Principal } from './permissions';
 import type { Clock, IdGenerator, InputSealer, JobResultStore, RunInput, WorkflowStarter } from './ports';
 import { ENGLISH_MESSAGES } from './validation-messages';
 
-export interface RunJobDeps {
+export interface StartRunDeps {
   readonly catalogue: JobCatalogue;
   readonly results: JobResultStore;
   readonly workflow: WorkflowStarter;
@@ -21,9 +22,9 @@ export interface RunJobDeps {
 export function authorizeRun(catalogue: JobCatalogue, principal: Principal, path: string): JobDefinition {
   const job = getJob(catalogue, principal, path);
   if (!hasPermission(principal, 'run', job.path)) {
-    throw new PermissionDeniedError('This user does not have permission to run jobs.');
+    throw new PermissionDeniedError(MESSAGES.noRunPermission);
   }
-  if (!job.enabled) throw new PermissionDeniedError('This job is not enabled to be run.');
+  if (!job.enabled) throw new PermissionDeniedError(MESSAGES.jobNotEnabled);
   return job;
 }
 
@@ -63,17 +64,22 @@ function fieldErrors(error: z.core.$ZodError): Record<string, string[]> {
  * its input in the execution history, so it carries only the input sealed to this job result.
  */
 export async function startImmediateRun(
-  deps: RunJobDeps,
+  deps: StartRunDeps,
   principal: Principal,
   job: JobDefinition,
   data: Record<string, unknown>,
-  options: { readonly dryrun: boolean; readonly scheduledJob?: string | undefined } = { dryrun: false },
+  options: {
+    readonly dryrun: boolean;
+    readonly scheduledJob?: string | undefined;
+    /** An id chosen beforehand (to name the result elsewhere first); a new one otherwise. */
+    readonly jobResultId?: string | undefined;
+  } = { dryrun: false },
 ): Promise<JobResult> {
-  const id = deps.ids.newId();
+  const id = options.jobResultId ?? deps.ids.newId();
   const input = await runInput(deps, job, data, id);
   const result: JobResult = {
     id,
-    job: job.path,
+    jobPath: job.path,
     name: job.name,
     status: 'PENDING',
     user: principal.username,
@@ -88,7 +94,7 @@ export async function startImmediateRun(
     const execution = await deps.workflow.startRun({
       ...input,
       jobResultId: result.id,
-      job: job.path,
+      jobPath: job.path,
       timeLimitSeconds: job.timeLimitSeconds,
     });
     return { ...result, execution };
@@ -99,13 +105,13 @@ export async function startImmediateRun(
       'The run could not be started: the workflow service did not accept it.',
       deps.clock.now().toISOString(),
     );
-    throw new ServiceUnavailableError('The run could not be started. Try again later.', { cause });
+    throw new ServiceUnavailableError(MESSAGES.runNotStarted, { cause });
   }
 }
 
 /** Sealed before anything is recorded, so a sealer that is unavailable leaves no result behind. */
 async function runInput(
-  deps: RunJobDeps,
+  deps: StartRunDeps,
   job: JobDefinition,
   data: Record<string, unknown>,
   jobResultId: string,
@@ -114,6 +120,6 @@ async function runInput(
   try {
     return { sealedData: await deps.inputSealer.seal(data, { jobResultId }) };
   } catch (cause) {
-    throw new ServiceUnavailableError('The run could not be started. Try again later.', { cause });
+    throw new ServiceUnavailableError(MESSAGES.runNotStarted, { cause });
   }
 }

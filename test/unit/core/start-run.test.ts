@@ -7,7 +7,7 @@ import {
 } from '../../../lambdas/core/errors';
 import { JobCatalogue } from '../../../lambdas/core/jobs';
 import type { Principal } from '../../../lambdas/core/permissions';
-import { authorizeRun, startImmediateRun, validateJobData } from '../../../lambdas/core/run-job';
+import { authorizeRun, startImmediateRun, validateJobData } from '../../../lambdas/core/start-run';
 import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
 import { coreDeps } from '../../support/core-deps';
@@ -96,13 +96,13 @@ describe('Function: startImmediateRun', () => {
     expect(result).toMatchObject({
       status: 'PENDING',
       user: 'bob',
-      job: 'local/example/AddNumbers',
+      jobPath: 'local/example/AddNumbers',
       execution: `execution:${result.id}`,
     });
     expect(d.workflow.started).toEqual([
       {
         jobResultId: result.id,
-        job: 'local/example/AddNumbers',
+        jobPath: 'local/example/AddNumbers',
         data: { numbers: [1], round: false },
         timeLimitSeconds: 60,
       },
@@ -137,7 +137,7 @@ describe('Function: startImmediateRun', () => {
     const [started] = d.workflow.started;
     expect(started).toEqual({
       jobResultId: result.id,
-      job: 'local/example/GreetWithSecret',
+      jobPath: 'local/example/GreetWithSecret',
       sealedData: expect.any(String),
       timeLimitSeconds: 60,
     });

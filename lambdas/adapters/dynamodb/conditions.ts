@@ -1,0 +1,125 @@
+/**
+ * Conditions of conditional writes, named, in one place, and the one way to send such a write.
+ *
+ * Core's rules (`core/conditions.ts`) are translated here into ConditionExpressions; the conditions
+ * that only concern storage (an item exists, a reservation still names its holder) are named here.
+ * Placeholders are generated, so expressions can be combined without clashing.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Condition } from '../../core/conditions';
+import { ConflictError } from '../../core/errors';
+import { isConditionalCheckFailed } from './document-client';
+
+export interface Expression {
+  readonly expression: string;
+  readonly names: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+/** The item exists. */
+export const itemExists: Expression = { expression: 'attribute_exists(pk)', names: {}, values: {} };
+/** No item has this key yet: a create that must not overwrite. */
+export const itemAbsent: Expression = { expression: 'attribute_not_exists(pk)', names: {}, values: {} };
+
+/** `attribute = value`, with placeholders derived from `tag`. */
+export function attributeEquals(attribute: string, value: unknown, tag: string): Expression {
+  return {
+    expression: `#${tag} = :${tag}`,
+    names: { [`#${tag}`]: attribute },
+    values: { [`:${tag}`]: value },
+  };
+}
+
+/** Every part must hold. */
+export function allOf(...parts: readonly Expression[]): Expression {
+  return {
+    expression: parts.map((part) => `(${part.expression})`).join(' AND '),
+    names: Object.assign({}, ...parts.map((part) => part.names)),
+    values: Object.assign({}, ...parts.map((part) => part.values)),
+  };
+}
+
+/**
+ * A core rule as a ConditionExpression, reading each domain field from the attribute `attributeOf`
+ * names. Placeholders are `#r<n>`/`:r<n>`, so they never meet an update's own.
+ */
+export function translate<Field extends string>(
+  condition: Condition<Field>,
+  attributeOf: (field: Field) => string,
+): Expression {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  let counter = 0;
+  const name = (field: Field): string => {
+    const placeholder = `#r${counter++}`;
+    names[placeholder] = attributeOf(field);
+    return placeholder;
+  };
+  const value = (scalar: unknown): string => {
+    const placeholder = `:r${counter++}`;
+    values[placeholder] = scalar;
+    return placeholder;
+  };
+  const build = (part: Condition<Field>): string => {
+    switch (part.op) {
+      case 'exists':
+        return 'attribute_exists(pk)';
+      case 'eq':
+        return `${name(part.field)} = ${value(part.value)}`;
+      case 'ne': {
+        const attribute = name(part.field);
+        return `(attribute_exists(${attribute}) AND ${attribute} <> ${value(part.value)})`;
+      }
+      case 'in':
+        return `${name(part.field)} IN (${part.values.map(value).join(', ')})`;
+      case 'absent':
+        return `attribute_not_exists(${name(part.field)})`;
+      case 'and':
+        return part.all.map((each) => `(${build(each)})`).join(' AND ');
+    }
+  };
+  return { expression: build(condition), names, values };
+}
+
+/** A write whose condition is given as an Expression; its own names and values are merged in. */
+export interface ConditionalWrite {
+  readonly condition: Expression;
+  readonly send: (condition: {
+    ConditionExpression: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  }) => Promise<unknown>;
+}
+
+/** Sends a conditional write: true when it was applied, false when its condition did not hold. */
+export async function writeIf(write: ConditionalWrite): Promise<boolean> {
+  const { condition } = write;
+  try {
+    await write.send({
+      ConditionExpression: condition.expression,
+      ...(Object.keys(condition.names).length > 0
+        ? { ExpressionAttributeNames: { ...condition.names } }
+        : {}),
+      ...(Object.keys(condition.values).length > 0
+        ? { ExpressionAttributeValues: { ...condition.values } }
+        : {}),
+    });
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Puts an item that must not exist yet; a taken key is a ConflictError with `message`. */
+export async function putIfAbsent(
+  client: DynamoDBDocumentClient,
+  put: (condition: { ConditionExpression: string }) => Parameters<DynamoDBDocumentClient['send']>[0],
+  message: string,
+): Promise<void> {
+  const created = await writeIf({
+    condition: itemAbsent,
+    send: (condition) => client.send(put(condition)),
+  });
+  if (!created) throw new ConflictError(message);
+}
