@@ -67,8 +67,9 @@ export function translate<Field extends string>(
       case 'eq':
         return `${name(part.field)} = ${value(part.value)}`;
       case 'ne': {
+        // No parentheses of its own: `and` adds them, and DynamoDB refuses redundant ones.
         const attribute = name(part.field);
-        return `(attribute_exists(${attribute}) AND ${attribute} <> ${value(part.value)})`;
+        return `attribute_exists(${attribute}) AND ${attribute} <> ${value(part.value)}`;
       }
       case 'in':
         return `${name(part.field)} IN (${part.values.map(value).join(', ')})`;

@@ -4,6 +4,7 @@ import {
   browserMissing,
   createUserToken,
   launchBrowser,
+  MovableClock,
   openPage,
   signIn,
   startWebServer,
@@ -20,9 +21,10 @@ describe.skipIf(browserMissing)('Approvals in the web page', () => {
   let alice: WatchedPage;
   let bob: WatchedPage;
   let aliceToken: string;
+  const clock = new MovableClock();
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startWebServer({ clock }), launchBrowser()]);
     const permissions = ['view', 'run', 'approve'];
     aliceToken = await createUserToken(server, 'alice', permissions);
     const bobToken = await createUserToken(server, 'bob', permissions);
@@ -59,7 +61,7 @@ describe.skipIf(browserMissing)('Approvals in the web page', () => {
   it('lets alice request an approval-required job and shows her it awaits approval', async () => {
     const { page } = alice;
     await page.goto(`/jobs/${JOB}`);
-    expect(await page.getByText('This job needs approval').count()).toBe(1);
+    await page.getByText('This job needs approval').waitFor();
     await page.getByLabel('Service').fill('billing-db');
     await page.getByRole('button', { name: 'Request approval' }).click();
     await page.waitForURL(/\/scheduled-jobs\/[0-9a-f-]+\?submitted=1$/);
@@ -84,35 +86,66 @@ describe.skipIf(browserMissing)('Approvals in the web page', () => {
     expect(await page.locator(`#${describedBy}`).textContent()).toContain(
       'You cannot approve your own job request!',
     );
-    await expect.poll(() => page.getByTestId('queue-count').textContent()).toMatch(/^1/);
+    await expect.poll(() => page.getByTestId('queue-count').textContent()).toBe('1 pending');
   });
 
   it('lets bob approve a request whose start time has passed only after confirming, with force', async () => {
+    const id = await requestAsAlice('payments', {
+      name: 'rotate payments at noon',
+      interval: 'future',
+      start_time: new Date(clock.now().getTime() + 60 * 60_000).toISOString(),
+    });
+    clock.advance(2 * 60 * 60_000);
     const { page } = bob;
-    const [first] = (await server.api.get('/api/extras/scheduled-jobs/?approval_status=pending')).body
-      .results;
     await page.goto('/approvals');
-    const item = card(page, first.name);
+    const item = card(page, 'rotate payments at noon');
+    await item.getByText('(has passed)').waitFor();
     await item.getByRole('button', { name: 'Approve' }).click();
     const dialog = page.getByRole('dialog', { name: 'Start time has passed' });
     await dialog.waitFor();
 
     // Cancelling approves nothing.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect((await scheduledJob(first.id)).approval_status).toBe('pending');
+    expect((await scheduledJob(id)).approval_status).toBe('pending');
 
     await item.getByLabel('Comment (optional)').fill('Rotate it now, please.');
     await item.getByRole('button', { name: 'Approve' }).click();
     await dialog.getByRole('button', { name: 'Approve and run now' }).click();
-    await page.getByTestId('outcome').filter({ hasText: 'Approved' }).waitFor();
-    // Decided requests leave the queue without a reload.
+    await page.getByTestId('outcome').filter({ hasText: 'Approved “rotate payments at noon”' }).waitFor();
+    // Decided requests leave the queue without a reload, and the count in the navigation follows.
     expect(await item.count()).toBe(0);
-    await expect.poll(() => page.getByTestId('queue-count').textContent()).toMatch(/^0/);
+    const pending = (await server.api.get('/api/extras/scheduled-jobs/?approval_status=pending')).body.results
+      .length;
+    await expect.poll(() => page.getByTestId('queue-count').textContent()).toBe(`${pending} pending`);
 
-    const approved = await scheduledJob(first.id);
+    const approved = await scheduledJob(id);
     expect(approved.approval_status).toBe('approved');
     expect(approved.approved_by_user).toBe('bob');
     expect(approved.decision_comment).toBe('Rotate it now, please.');
+    // Forced, it runs straight away rather than at a time that has gone.
+    await expect
+      .poll(
+        async () =>
+          (await server.api.get(`/api/extras/job-results/?scheduled_job=${id}`)).body.results[0]?.status,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe('SUCCESS');
+  });
+
+  it("lets bob approve alice's run-now request as it stands", async () => {
+    const [first] = (await server.api.get('/api/extras/scheduled-jobs/?approval_status=pending')).body
+      .results;
+    expect(first.interval).toBe('immediately');
+    const { page } = bob;
+    await page.goto('/approvals');
+    await card(page, first.name).getByRole('button', { name: 'Approve' }).click();
+    await page
+      .getByTestId('outcome')
+      .filter({ hasText: `Approved “${first.name}”` })
+      .waitFor();
+    expect((await scheduledJob(first.id)).approval_status).toBe('approved');
     await expect
       .poll(
         async () =>

@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { LocalOptions } from '../../../local/composition';
 import { ensureWebBuild } from '../../../local/web-build';
 import { ADMIN_TOKEN, startTestServer } from '../../support/local-server';
 
@@ -42,9 +43,22 @@ export async function launchBrowser(): Promise<Browser> {
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-export async function startWebServer(): Promise<TestServer> {
+export async function startWebServer(options: LocalOptions = {}): Promise<TestServer> {
   await ensureWebBuild();
-  return startTestServer({ webRoot: join(import.meta.dirname, '..', '..', '..', 'web', 'dist') });
+  return startTestServer({ ...options, webRoot: join(import.meta.dirname, '..', '..', '..', 'web', 'dist') });
+}
+
+/** The real clock, which a test can move ahead (a start time passes without waiting for it). */
+export class MovableClock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
 }
 
 /**

@@ -10,7 +10,12 @@ import { scheduledJobNameToItem, scheduledJobToItem } from '../../../lambdas/ada
 import { MAX_FILTERED_QUERIES } from '../../../lambdas/adapters/dynamodb/query-page';
 import { BadRequestError, ConflictError } from '../../../lambdas/core/errors';
 import type { Page, PageRequest } from '../../../lambdas/core/pagination';
-import { LIVE, type ScheduledJob, type ScheduledJobFilter } from '../../../lambdas/core/scheduled-jobs';
+import {
+  approvableBy,
+  LIVE,
+  type ScheduledJob,
+  type ScheduledJobFilter,
+} from '../../../lambdas/core/scheduled-jobs';
 import { type LocalDynamoDb, startDynalite } from '../../support/dynalite';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
 import { FixedClock } from '../../support/in-memory-stores';
@@ -354,6 +359,28 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       // Assess
       expect(whileDisabled).toEqual([[], [job.id]]);
       expect(whenEnabled).toEqual([[job.id], []]);
+    });
+
+    it('decides a request on a condition that names who may not decide it', async () => {
+      // Prepare
+      const job = aScheduledJob({ approvalRequired: true, approvalStatus: 'pending' });
+      await store.create(job);
+      const decide = (user: string) => ({
+        decision: {
+          status: 'approved' as const,
+          decision: { outcome: 'approved' as const, user, at: at(9_000) },
+        },
+        history: { action: 'approved' as const, user, time: at(9_000) },
+      });
+
+      // Act
+      const byRequester = await store.update(job.id, decide('alice'), approvableBy('alice'));
+      const byOther = await store.update(job.id, decide('bob'), approvableBy('bob'));
+
+      // Assess
+      expect(byRequester.kind).toBe('refused');
+      expect(byOther.kind).toBe('updated');
+      expect((await store.get(job.id))?.approvalStatus).toBe('approved');
     });
 
     it('refuses an unknown id, and creates nothing', async () => {
