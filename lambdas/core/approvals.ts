@@ -70,13 +70,17 @@ export async function approveRequest(
   options: { readonly force: boolean; readonly comment?: string | undefined },
 ): Promise<Approval> {
   const existing = await decidable(deps, principal, id);
+  // Own request first: the requester is told the rule that applies to them whatever they hold.
+  if (existing.user === principal.username) throw new PermissionDeniedError(MESSAGES.ownRequest);
   if (!hasPermission(principal, 'approve', existing.jobPath)) {
     throw new PermissionDeniedError(MESSAGES.noApprovePermission);
   }
-  if (existing.user === principal.username) throw new PermissionDeniedError(MESSAGES.ownRequest);
   if (existing.decision !== undefined) {
-    // An approval whose handoff failed: repeating the call finishes it, and changes nothing else.
-    if (existing.decision.outcome === 'approved' && existing.handoff !== undefined) {
+    // The approver repeating an approval whose handoff is not done yet (it failed, or is under way):
+    // repeating finishes it, and changes nothing else. Anyone else learns who decided first.
+    const repeated =
+      existing.decision.outcome === 'approved' && existing.decision.user === principal.username;
+    if (repeated && existing.handoff !== undefined) {
       return { scheduledJob: existing, handedOn: await tryHandOn(deps, existing) };
     }
     throw refusalFor(existing);

@@ -8,7 +8,7 @@ export const MESSAGES = {
   noRunPermissionForJob: 'You do not have permission to run this job.',
   noApprovePermission: 'You do not have permission to approve this request.',
   noDeletePermission: 'You do not have permission to delete this scheduled job.',
-  noDenyPermission: 'Only the requester or a user who may approve this job may deny the request.',
+  noDenyPermission: 'You do not have permission to deny this request.',
   ownRequest: 'You cannot approve your own job request!',
   jobNotEnabled: 'This job is not enabled to be run.',
   jobNotFound: 'No Job matches the given query.',

@@ -30,10 +30,13 @@ export function attributeEquals(attribute: string, value: unknown, tag: string):
   };
 }
 
-/** Every part must hold. */
+/**
+ * Every part must hold. Parts are joined without parentheses: DynamoDB refuses redundant ones, and
+ * every expression built here is a conjunction (there is no OR), so none are needed.
+ */
 export function allOf(...parts: readonly Expression[]): Expression {
   return {
-    expression: parts.map((part) => `(${part.expression})`).join(' AND '),
+    expression: parts.map((part) => part.expression).join(' AND '),
     names: Object.assign({}, ...parts.map((part) => part.names)),
     values: Object.assign({}, ...parts.map((part) => part.values)),
   };
@@ -67,7 +70,6 @@ export function translate<Field extends string>(
       case 'eq':
         return `${name(part.field)} = ${value(part.value)}`;
       case 'ne': {
-        // No parentheses of its own: `and` adds them, and DynamoDB refuses redundant ones.
         const attribute = name(part.field);
         return `attribute_exists(${attribute}) AND ${attribute} <> ${value(part.value)}`;
       }
@@ -76,7 +78,8 @@ export function translate<Field extends string>(
       case 'absent':
         return `attribute_not_exists(${name(part.field)})`;
       case 'and':
-        return part.all.map((each) => `(${build(each)})`).join(' AND ');
+        // Conjunctions only, so no parentheses: DynamoDB refuses redundant ones.
+        return part.all.map(build).join(' AND ');
     }
   };
   return { expression: build(condition), names, values };

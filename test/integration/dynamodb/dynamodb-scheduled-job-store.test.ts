@@ -11,6 +11,7 @@ import { MAX_FILTERED_QUERIES } from '../../../lambdas/adapters/dynamodb/query-p
 import { BadRequestError, ConflictError } from '../../../lambdas/core/errors';
 import type { Page, PageRequest } from '../../../lambdas/core/pagination';
 import {
+  AWAITING_DECISION,
   approvableBy,
   LIVE,
   type ScheduledJob,
@@ -361,28 +362,6 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       expect(whenEnabled).toEqual([[job.id], []]);
     });
 
-    it('decides a request on a condition that names who may not decide it', async () => {
-      // Prepare
-      const job = aScheduledJob({ approvalRequired: true, approvalStatus: 'pending' });
-      await store.create(job);
-      const decide = (user: string) => ({
-        decision: {
-          status: 'approved' as const,
-          decision: { outcome: 'approved' as const, user, at: at(9_000) },
-        },
-        history: { action: 'approved' as const, user, time: at(9_000) },
-      });
-
-      // Act
-      const byRequester = await store.update(job.id, decide('alice'), approvableBy('alice'));
-      const byOther = await store.update(job.id, decide('bob'), approvableBy('bob'));
-
-      // Assess
-      expect(byRequester.kind).toBe('refused');
-      expect(byOther.kind).toBe('updated');
-      expect((await store.get(job.id))?.approvalStatus).toBe('approved');
-    });
-
     it('refuses an unknown id, and creates nothing', async () => {
       // Prepare
       const id = randomUUID();
@@ -393,6 +372,169 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       // Assess
       expect(outcome).toEqual({ kind: 'refused', current: undefined });
       expect(await store.get(id)).toBeUndefined();
+    });
+  });
+
+  describe('Method: update (decisions and deletion)', () => {
+    const decision = (outcome: 'approved' | 'denied', user: string) => ({ outcome, user, at: at(7_000) });
+    const entry = (action: 'approved' | 'denied' | 'deleted', user: string) => ({
+      action,
+      user,
+      time: at(7_000),
+    });
+
+    it('approves only a pending request, and never for its requester', async () => {
+      // Prepare
+      const job = aScheduledJob({ ...pending });
+      await store.create(job);
+      const approve = (user: string) =>
+        store.update(
+          job.id,
+          {
+            decision: { status: 'approved', decision: decision('approved', user), handoff: 'schedule' },
+            history: entry('approved', user),
+          },
+          approvableBy(user),
+        );
+
+      // Act
+      const own = await approve('alice');
+      const first = await approve('bob');
+      const second = await approve('carol');
+
+      // Assess
+      expect(own).toEqual({ kind: 'refused', current: job });
+      expect(first.kind).toBe('updated');
+      expect(second).toMatchObject({ kind: 'refused', current: { decision: decision('approved', 'bob') } });
+      expect(await store.get(job.id)).toEqual({
+        ...job,
+        approvalStatus: 'approved',
+        decision: decision('approved', 'bob'),
+        handoff: 'schedule',
+        history: [entry('approved', 'bob')],
+      });
+    });
+
+    it('makes exactly one of ten concurrent decisions', async () => {
+      // Prepare
+      const job = aScheduledJob({ ...pending });
+      await store.create(job);
+
+      // Act
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.update(
+            job.id,
+            {
+              decision: {
+                status: i % 2 === 0 ? 'approved' : 'denied',
+                decision: decision(i % 2 === 0 ? 'approved' : 'denied', `user${i}`),
+              },
+              history: entry(i % 2 === 0 ? 'approved' : 'denied', `user${i}`),
+            },
+            AWAITING_DECISION,
+          ),
+        ),
+      );
+
+      // Assess
+      expect(outcomes.filter((outcome) => outcome.kind === 'updated')).toHaveLength(1);
+      expect((await store.get(job.id))?.history).toHaveLength(1);
+    });
+
+    it('moves a request between the queue, the handoff partition and the approved list', async () => {
+      // Prepare
+      const own = new DynamoDbScheduledJobStore({ client: db.docClient, tableName: await db.newTable() });
+      const job = aScheduledJob({ ...pending });
+      await own.create(job);
+      const ids = async (filter: ScheduledJobFilter) =>
+        (await own.list(filter, { limit: 10 })).items.map((item) => item.id);
+      const lists = async () => [
+        await ids({ approvalRequired: true, approved: false }),
+        await ids({ awaitingHandoff: true }),
+        await ids({ approvalStatus: 'approved' }),
+      ];
+
+      // Act
+      const queued = await lists();
+      await own.update(
+        job.id,
+        {
+          decision: { status: 'approved', decision: decision('approved', 'bob'), handoff: 'run' },
+          history: entry('approved', 'bob'),
+        },
+        approvableBy('bob'),
+      );
+      const handingOff = await lists();
+      const claimed = await own.claimOccurrence(job.id, at(7_000), 'exec-1', [], { handoff: true });
+      const handedOn = await lists();
+
+      // Assess
+      expect(queued).toEqual([[job.id], [], []]);
+      expect(handingOff).toEqual([[], [job.id], [job.id]]);
+      expect(claimed.kind).toBe('claimed');
+      expect(handedOn).toEqual([[], [], [job.id]]);
+      expect((await own.get(job.id))?.handoff).toBeUndefined();
+    });
+
+    it('claims an approved run only while its handoff is pending', async () => {
+      const job = aScheduledJob({ ...approved, handoff: 'schedule' });
+      await store.create(job);
+      const refused = await store.claimOccurrence(job.id, at(7_000), 'exec-1', [], { handoff: true });
+      expect(refused.kind).toBe('not-runnable');
+      expect((await store.get(job.id))?.claims).toEqual({});
+    });
+
+    it('keeps a deleted job, with its history, out of every list, frees its name, and refuses to claim it', async () => {
+      // Prepare
+      const own = new DynamoDbScheduledJobStore({
+        client: db.docClient,
+        tableName: await db.newTable(),
+        clock: time,
+      });
+      const job = aScheduledJob({ ...approved });
+      await own.create(job);
+
+      // Act
+      const deleted = await own.update(
+        job.id,
+        { deleted: { user: 'alice', at: at(7_000) }, history: entry('deleted', 'alice') },
+        LIVE,
+      );
+      const again = await own.update(
+        job.id,
+        { deleted: { user: 'bob', at: at(8_000) }, history: entry('deleted', 'bob') },
+        LIVE,
+      );
+      const lists = await Promise.all(
+        [
+          {},
+          { jobPath: JOB_A },
+          { user: 'alice' },
+          { enabled: true },
+          { approvalStatus: 'approved' as const },
+        ].map(async (filter) => (await own.list(filter, { limit: 10 })).items),
+      );
+      const claim = await own.claimOccurrence(job.id, at(9_000), 'exec-1', []);
+      const sameName = aScheduledJob({ name: job.name });
+      await own.create(sameName);
+
+      // Assess
+      expect(deleted).toEqual({
+        kind: 'updated',
+        scheduledJob: {
+          ...job,
+          deleted: { user: 'alice', at: at(7_000) },
+          history: [entry('deleted', 'alice')],
+        },
+      });
+      expect(again.kind).toBe('refused');
+      expect(lists).toEqual(
+        [[], [], [], [], []].map(() => expect.not.arrayContaining([expect.objectContaining({ id: job.id })])),
+      );
+      expect(claim.kind).toBe('not-runnable');
+      expect((await own.get(sameName.id))?.name).toBe(job.name);
+      expect((await own.get(job.id))?.deleted).toEqual({ user: 'alice', at: at(7_000) });
     });
   });
 
