@@ -101,7 +101,10 @@ function RunForm({ job }: { job: Job }) {
   const previewKey = JSON.stringify(previewParams);
   const preview = useResource<SchedulePreview | null>(
     (signal) =>
-      previewParams.interval === 'immediately'
+      // Nothing to preview yet: no request, rather than a 400 for a field still being filled in.
+      previewParams.interval === 'immediately' ||
+      ('crontab' in previewParams && !previewParams.crontab) ||
+      ('start_time' in previewParams && !previewParams.start_time)
         ? Promise.resolve(null)
         : api.get<SchedulePreview>(
             `/api/extras/scheduled-jobs/preview/${query({ ...previewParams, name: undefined, count: 5 })}`,
