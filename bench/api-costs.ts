@@ -166,6 +166,46 @@ async function operationCosts(): Promise<void> {
   await measure('DELETE scheduled job', () =>
     call('DELETE', `/api/extras/scheduled-jobs/${scheduled.scheduled_job.id}/`),
   );
+  // Approvals: the admin requests, a second user decides (no one approves their own request).
+  await call('POST', '/api/users/users/', { username: 'approver', permissions: ['view', 'run', 'approve'] });
+  const approverToken = ((await call('POST', '/api/users/tokens/', { user: 'approver' })) as { key: string })
+    .key;
+  const decide = async (path: string) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Token ${approverToken}` },
+    });
+    await response.text();
+  };
+  const requestApproval = async (name: string) =>
+    (
+      (await call('POST', '/api/extras/jobs/local/example/RotateCredentials/run/', {
+        data: { service: 'db' },
+        schedule: { name, interval: 'future', start_time: '2031-01-01T09:00:00Z' },
+      })) as { scheduled_job: { id: string } }
+    ).scheduled_job.id;
+  const toApprove = await measure('POST run needing approval (queued)', () =>
+    requestApproval('bench approve'),
+  );
+  await measure('POST approve (decision, then schedule created)', () =>
+    decide(`/api/extras/scheduled-jobs/${toApprove}/approve/`),
+  );
+  const toDeny = await requestApproval('bench deny');
+  await measure('POST deny', () => decide(`/api/extras/scheduled-jobs/${toDeny}/deny/`));
+  const toDryRun = await requestApproval('bench dry run');
+  await measure('POST dry-run, with its workflow execution to SUCCESS', async () => {
+    await decide(`/api/extras/scheduled-jobs/${toDryRun}/dry-run/`);
+    await server.workflow.idle();
+  });
+  const immediate = (
+    (await call('POST', '/api/extras/jobs/local/example/RotateCredentials/run/', {
+      data: { service: 'db' },
+    })) as { scheduled_job: { id: string } }
+  ).scheduled_job.id;
+  await measure('POST approve of an immediately request, with its run', async () => {
+    await decide(`/api/extras/scheduled-jobs/${immediate}/approve/`);
+    await server.workflow.idle();
+  });
   console.log(`\nState transitions of a run started now: ${transitions} (states entered)`);
   await server.close();
 }
