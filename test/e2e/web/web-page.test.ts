@@ -286,7 +286,7 @@ describe.skipIf(browserMissing)('Web page', () => {
       await page.getByRole('button', { name: 'Add user' }).click();
       await page.getByRole('link', { name: 'Give them a token' }).click();
       await page.getByRole('heading', { level: 1, name: 'dora' }).waitFor();
-      expect(await page.getByText('run:local/example/*').count()).toBe(1);
+      await page.getByText('run:local/example/*').waitFor();
 
       await page.getByLabel('Description').fill('laptop');
       await page.getByRole('button', { name: 'Create token' }).click();
