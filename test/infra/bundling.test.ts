@@ -1,4 +1,4 @@
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -7,7 +7,10 @@ import { CountersignStack } from '../../lib/countersign-stack';
 import { BUCKET_DEPLOYMENT_PREFIX } from './synth';
 
 describe('Function bundling', () => {
-  it('bundles every function into a minified ES module', () => {
+  // One real synth bundles five functions with esbuild and the web page with Vite: slow on a busy machine.
+  it('bundles every function into a minified ES module, and builds the web page', {
+    timeout: 120_000,
+  }, () => {
     // Prepare: a default App bundles for real (esbuild, locally); asset metadata names the outputs.
     const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
     const stack = new CountersignStack(app, 'Countersign');
@@ -28,6 +31,20 @@ describe('Function bundling', () => {
       expect(statSync(bundle).size).toBeGreaterThan(1000);
       expect(existsSync(`${bundle}.map`)).toBe(false);
     }
+    // The page's deployments copy the Vite build: index.html and its hashed script.
+    const deployments = Template.fromStack(stack).findResources('Custom::CDKBucketDeployment');
+    const keys = new Set(
+      Object.values(deployments).flatMap(
+        (d) => (d.Properties as { SourceObjectKeys: string[] }).SourceObjectKeys,
+      ),
+    );
+    const built = [...keys]
+      .map((key) => join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`))
+      .filter((dir) => existsSync(join(dir, 'index.html')));
+    expect(built).toHaveLength(1);
+    const page = readFileSync(join(built[0] ?? '', 'index.html'), 'utf8');
+    const script = /src="\/(assets\/index-[\w-]+\.js)"/.exec(page)?.[1];
+    expect(script && existsSync(join(built[0] ?? '', script))).toBe(true);
     rmSync(assembly.directory, { recursive: true, force: true });
   });
 });
