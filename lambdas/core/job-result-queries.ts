@@ -1,11 +1,10 @@
 import { isRecordId } from './clock';
 import { NotFoundError, PermissionDeniedError } from './errors';
 import type { JobResult, JobResultFilter } from './job-results';
+import { MESSAGES } from './messages';
 import type { Page, PageRequest } from './pagination';
 import { hasAnyPermission, hasPermission, type Principal } from './permissions';
 import type { JobResultStore } from './ports';
-
-const NO_VIEW = 'You do not have permission to perform this action.';
 
 /**
  * Results of jobs the caller may view. Callers limited to some jobs by a glob may get pages
@@ -17,7 +16,7 @@ export async function listJobResults(
   filter: JobResultFilter,
   page: PageRequest,
 ): Promise<Page<JobResult>> {
-  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(MESSAGES.noPermission);
   if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return { items: [] };
   const found = await results.list(filter, page);
   return {
@@ -33,7 +32,7 @@ export async function getJobResult(
 ): Promise<JobResult> {
   const result = isRecordId(id) ? await results.get(id) : undefined;
   if (!result || !hasPermission(principal, 'view', result.jobPath)) {
-    throw new NotFoundError('No JobResult matches the given query.');
+    throw new NotFoundError(MESSAGES.jobResultNotFound);
   }
   return result;
 }

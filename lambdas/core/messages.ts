@@ -15,6 +15,9 @@ export const MESSAGES = {
   jobResultNotFound: 'No JobResult matches the given query.',
   scheduledJobNotFound: 'No ScheduledJob matches the given query.',
   scheduleNameTaken: 'A scheduled job with this name already exists.',
+  usernameTaken: 'A user with that username already exists.',
+  invalidCursor: 'Invalid cursor.',
+  fieldNotAllowed: 'This field is not allowed.',
   sensitiveSchedule: 'Unable to schedule job: Job may have sensitive input variables',
   dryRunUnsupported: 'This job does not support dry-run.',
   startTimePassed:

@@ -10,7 +10,7 @@ import { notify } from './notifications';
 import type { Principal } from './permissions';
 import type { EventPublisher, ScheduledJobStore, ScheduleGateway } from './ports';
 import { initialApprovalStatus, type ScheduledJob } from './scheduled-jobs';
-import { type Schedule, toSchedulerInput, validateScheduleRequest } from './schedules';
+import { type Schedule, toSchedulerSchedule, validateScheduleRequest } from './schedules';
 import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
 
 export interface RequestJobRunDeps extends StartRunDeps {
@@ -52,7 +52,7 @@ export async function requestJobRun(
   const unknownScheduleFields = unknownFields(request.schedule);
   if (unknownScheduleFields.length > 0) {
     errors.schedule = Object.fromEntries(
-      unknownScheduleFields.map((field) => [field, ['This field is not allowed.']]),
+      unknownScheduleFields.map((field) => [field, [MESSAGES.fieldNotAllowed]]),
     );
   }
   const validated =
@@ -103,7 +103,6 @@ async function createScheduledJob(
   schedule: Schedule,
 ): Promise<ScheduledJob> {
   const now = deps.clock.now();
-  const scheduler = schedule.interval === 'immediately' ? undefined : toSchedulerInput(schedule);
   const scheduledJob: ScheduledJob = {
     id: deps.ids.newId(),
     name: schedule.name ?? `${job.name} requested by ${principal.username} at ${now.toISOString()}`,
@@ -121,12 +120,7 @@ async function createScheduledJob(
     approvalRequired: job.approvalRequired,
     approvalStatus: initialApprovalStatus(job.approvalRequired),
     history: [{ action: 'requested', user: principal.username, time: now.toISOString() }],
-    schedule: scheduler && {
-      expression: scheduler.scheduleExpression,
-      timeZone: scheduler.scheduleExpressionTimezone,
-      startDate: scheduler.startDate?.toISOString(),
-      actionAfterCompletion: scheduler.actionAfterCompletion,
-    },
+    schedule: schedule.interval === 'immediately' ? undefined : toSchedulerSchedule(schedule),
     claims: {},
   };
   try {

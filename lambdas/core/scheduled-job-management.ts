@@ -19,14 +19,13 @@ import {
   type ScheduledJob,
   type ScheduledJobCondition,
   type ScheduledJobFilter,
-  schedulerScheduleOf,
 } from './scheduled-jobs';
 import {
   canonicalTimeZone,
   formatInZone,
   nextRunTimes,
   ScheduleExpressionError,
-  toSchedulerInput,
+  toSchedulerSchedule,
   upcomingRunTimes,
   validateScheduleRequest,
 } from './schedules';
@@ -207,7 +206,7 @@ export function upcomingRuns(
   if (!job.enabled || job.schedule === undefined || job.deleted) return [];
   if (job.approvalStatus === 'denied' || (job.oneOff && job.totalRunCount > 0)) return [];
   try {
-    return upcomingRunTimes(schedulerScheduleOf(job.schedule), now, count, displayTimeZone);
+    return upcomingRunTimes(job.schedule, now, count, displayTimeZone);
   } catch (error) {
     // A stored expression this version cannot evaluate must not make the record unreadable.
     if (error instanceof ScheduleExpressionError) return [];
@@ -248,7 +247,7 @@ export function previewSchedule(
   }
   return {
     nextRunTimes: nextRunTimes(validated.schedule, now, count, zone),
-    expression: toSchedulerInput(validated.schedule).scheduleExpression,
+    expression: toSchedulerSchedule(validated.schedule).expression,
     timeZone: validated.schedule.timeZone,
   };
 }

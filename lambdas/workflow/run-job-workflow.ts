@@ -12,6 +12,7 @@
  * conditional writes keyed by the execution), so retries never record a run twice.
  */
 import type { WorkflowRun } from '../core/ports';
+import { occurrenceResultId } from '../core/scheduled-runs';
 import { catalogue } from '../jobs/catalogue';
 
 export interface RunWorkflowInput {
@@ -238,6 +239,21 @@ export function buildRunJobWorkflow(
 }
 
 export type RunJobWorkflowDefinition = ReturnType<typeof buildRunJobWorkflow>;
+
+/**
+ * The execution that runs one occurrence of a scheduled job when started directly (an approved run),
+ * with the input the scheduler would send, named after the occurrence's job result so that a repeated
+ * start is the same execution.
+ */
+export function occurrenceExecution(occurrence: {
+  readonly scheduledJobId: string;
+  readonly scheduledTime: string;
+}): { readonly name: string; readonly input: ScheduledWorkflowInput } {
+  return {
+    name: occurrenceResultId(occurrence.scheduledJobId, occurrence.scheduledTime),
+    input: { scheduled_job_id: occurrence.scheduledJobId, scheduled_time: occurrence.scheduledTime },
+  };
+}
 
 /** The execution input for a run, the same whichever runtime starts it. */
 export function toWorkflowInput(request: WorkflowRun): RunWorkflowInput {

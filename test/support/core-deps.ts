@@ -1,6 +1,6 @@
 /** Everything core's use cases take, as in-memory fakes, for unit tests. */
 import type { Principal } from '../../lambdas/core/permissions';
-import { catalogue } from '../../lambdas/jobs/catalogue';
+import { coreCatalogue } from './core-catalogue';
 import { InMemoryScheduledJobStore } from './in-memory-scheduled-job-store';
 import {
   FixedClock,
@@ -14,7 +14,7 @@ import {
 
 export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
   return {
-    catalogue,
+    catalogue: coreCatalogue,
     results: new InMemoryJobResultStore(),
     workflow: new RecordingWorkflowStarter(),
     inputSealer: new InMemoryInputSealer(),

@@ -5,7 +5,7 @@
  * that only concern storage (an item exists, a reservation still names its holder) are named here.
  * Placeholders are generated, so expressions can be combined without clashing.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../../core/conditions';
 import { ConflictError } from '../../core/errors';
 import { isConditionalCheckFailed } from './document-client';
@@ -115,15 +115,117 @@ export async function writeIf(write: ConditionalWrite): Promise<boolean> {
   }
 }
 
+/** An UpdateItem whose own names and values are merged with its condition's. */
+export interface ConditionalUpdate {
+  readonly TableName: string;
+  readonly Key: { readonly pk: string; readonly sk: string };
+  readonly UpdateExpression: string;
+  readonly names?: Readonly<Record<string, string>>;
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Sends an UpdateItem if `condition` holds and returns the item as it is after it (ALL_NEW), or
+ * undefined when the condition did not hold.
+ */
+export async function updateIf(
+  client: DynamoDBDocumentClient,
+  update: ConditionalUpdate,
+  condition: Expression,
+): Promise<Record<string, unknown> | undefined> {
+  let attributes: Record<string, unknown> | undefined;
+  const applied = await writeIf({
+    condition,
+    send: async (expression) => {
+      const values = { ...update.values, ...expression.ExpressionAttributeValues };
+      const answer = await client.send(
+        new UpdateCommand({
+          TableName: update.TableName,
+          Key: { ...update.Key },
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: expression.ConditionExpression,
+          ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      attributes = answer.Attributes;
+    },
+  });
+  if (!applied) return undefined;
+  if (attributes === undefined)
+    throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
+  return attributes;
+}
+
 /** Puts an item that must not exist yet; a taken key is a ConflictError with `message`. */
 export async function putIfAbsent(
   client: DynamoDBDocumentClient,
-  put: (condition: { ConditionExpression: string }) => Parameters<DynamoDBDocumentClient['send']>[0],
+  put: { readonly TableName: string; readonly Item: Record<string, unknown> },
   message: string,
 ): Promise<void> {
   const created = await writeIf({
     condition: itemAbsent,
-    send: (condition) => client.send(put(condition)),
+    send: (condition) => client.send(new PutCommand({ ...put, ...condition })),
   });
   if (!created) throw new ConflictError(message);
+}
+
+// Job results: the states the port's transitions (ports.ts, JobResultStore) may start from.
+
+const STATUS = { '#status': 'status' } as const;
+
+/** PENDING, or already STARTED by this very execution (a repeated start). */
+export function resultStartableBy(execution: string): Expression {
+  return {
+    expression:
+      'attribute_exists(pk) AND (#status = :pending OR (#status = :started AND #execution = :execution))',
+    names: { ...STATUS, '#execution': 'execution' },
+    values: { ':pending': 'PENDING', ':started': 'STARTED', ':execution': execution },
+  };
+}
+
+/** Not finished yet, or finished this very way (a repeated finish). */
+export function resultFinishableAs(status: string): Expression {
+  return {
+    expression: 'attribute_exists(pk) AND #status IN (:pending, :started, :status)',
+    names: STATUS,
+    values: { ':pending': 'PENDING', ':started': 'STARTED', ':status': status },
+  };
+}
+
+/** Still PENDING: its workflow never started. */
+export const resultPending: Expression = {
+  expression: '#status = :pending',
+  names: STATUS,
+  values: { ':pending': 'PENDING' },
+};
+
+/** STARTED, its log not truncated, and at most these counts so far (so the lines fit). */
+export function resultLogHasRoom(countBefore: number, bytesBefore: number): Expression {
+  return {
+    expression:
+      '#status = :started AND #logTruncated = :false AND #logCount <= :countBefore AND #logBytes <= :bytesBefore',
+    names: {
+      ...STATUS,
+      '#logTruncated': 'log_truncated',
+      '#logCount': 'log_count',
+      '#logBytes': 'log_bytes',
+    },
+    values: {
+      ':started': 'STARTED',
+      ':false': false,
+      ':countBefore': countBefore,
+      ':bytesBefore': bytesBefore,
+    },
+  };
+}
+
+/** STARTED, its log not truncated, and exactly `count` lines long (as read just before). */
+export function resultLogAt(count: number): Expression {
+  return {
+    expression: '#status = :started AND #logTruncated = :false AND #logCount = :count',
+    names: { ...STATUS, '#logTruncated': 'log_truncated', '#logCount': 'log_count' },
+    values: { ':started': 'STARTED', ':false': false, ':count': count },
+  };
 }

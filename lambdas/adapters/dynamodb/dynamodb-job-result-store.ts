@@ -1,16 +1,21 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError, StaleStateError } from '../../core/errors';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError, StaleStateError } from '../../core/errors';
 import type { JobResult, JobResultFilter, JobResultStatus } from '../../core/job-results';
 import type { LogLine } from '../../core/jobs';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { JobResultStore, RunOutcome } from '../../core/ports';
-import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
+import {
+  type Expression,
+  putIfAbsent,
+  resultFinishableAs,
+  resultLogAt,
+  resultLogHasRoom,
+  resultPending,
+  resultStartableBy,
+  updateIf,
+  writeIf,
+} from './conditions';
+import type { DynamoDbStoreOptions } from './document-client';
 import {
   fitLogs,
   LOG_BYTE_BUDGET,
@@ -81,19 +86,11 @@ export class DynamoDbJobResultStore implements JobResultStore {
   }
 
   async create(result: JobResult): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: jobResultToItem(result),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error))
-        throw new ConflictError(`A job result with id "${result.id}" already exists.`);
-      throw error;
-    }
+    await putIfAbsent(
+      this.client,
+      { TableName: this.tableName, Item: jobResultToItem(result) },
+      `A job result with id "${result.id}" already exists.`,
+    );
   }
 
   async get(id: string): Promise<JobResult | undefined> {
@@ -136,15 +133,12 @@ export class DynamoDbJobResultStore implements JobResultStore {
   async markStarted(id: string, execution: string, at: string): Promise<JobResult> {
     // Repeating the start for the same execution passes the condition and changes nothing:
     // date_started keeps its first value.
-    return this.transition(id, `start it for execution "${execution}"`, {
+    return this.transition(id, `start it for execution "${execution}"`, resultStartableBy(execution), {
       UpdateExpression:
         'SET #status = :started, #execution = :execution, #dateStarted = if_not_exists(#dateStarted, :at), ' +
         '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-      ConditionExpression:
-        'attribute_exists(pk) AND (#status = :pending OR (#status = :started AND #execution = :execution))',
       ExpressionAttributeNames: names('#status', '#execution', '#dateStarted', '#gsi3pk', '#gsi4pk'),
       ExpressionAttributeValues: {
-        ':pending': 'PENDING',
         ':started': 'STARTED',
         ':execution': execution,
         ':at': at,
@@ -157,16 +151,13 @@ export class DynamoDbJobResultStore implements JobResultStore {
     // Repeating the same outcome passes the condition and changes nothing: every value is set with
     // if_not_exists, and an outcome without output or error records that as NULL so a repeat that
     // brings one cannot add it.
-    return this.transition(id, `finish it as ${outcome.status}`, {
+    return this.transition(id, `finish it as ${outcome.status}`, resultFinishableAs(outcome.status), {
       UpdateExpression:
         'SET #status = :status, #dateDone = if_not_exists(#dateDone, :at), ' +
         '#output = if_not_exists(#output, :output), #error = if_not_exists(#error, :error), ' +
         '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-      ConditionExpression: 'attribute_exists(pk) AND #status IN (:pending, :started, :status)',
       ExpressionAttributeNames: names('#status', '#dateDone', '#output', '#error', '#gsi3pk', '#gsi4pk'),
       ExpressionAttributeValues: {
-        ':pending': 'PENDING',
-        ':started': 'STARTED',
         ':status': outcome.status,
         ':at': at,
         ':output': toJsonText(outcome.output) ?? null,
@@ -176,31 +167,32 @@ export class DynamoDbJobResultStore implements JobResultStore {
     });
   }
 
-  async abandon(id: string, error: string, at: string): Promise<boolean> {
+  abandon(id: string, error: string, at: string): Promise<boolean> {
     // One write, no read: a failed condition (moved on, or missing) is simply `false`.
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: jobResultKey(id),
-          UpdateExpression:
-            'SET #status = :failure, #dateDone = :at, #error = :error, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: names('#status', '#dateDone', '#error', '#gsi3pk', '#gsi4pk'),
-          ExpressionAttributeValues: {
-            ':pending': 'PENDING',
-            ':failure': 'FAILURE',
-            ':at': at,
-            ':error': error,
-            ...statusKeyValues('FAILURE'),
-          },
-        }),
-      );
-      return true;
-    } catch (caught) {
-      if (isConditionalCheckFailed(caught)) return false;
-      throw caught;
-    }
+    return writeIf({
+      condition: resultPending,
+      send: (condition) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: jobResultKey(id),
+            UpdateExpression:
+              'SET #status = :failure, #dateDone = :at, #error = :error, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+            ...condition,
+            ExpressionAttributeNames: {
+              ...names('#status', '#dateDone', '#error', '#gsi3pk', '#gsi4pk'),
+              ...condition.ExpressionAttributeNames,
+            },
+            ExpressionAttributeValues: {
+              ':failure': 'FAILURE',
+              ':at': at,
+              ':error': error,
+              ...statusKeyValues('FAILURE'),
+              ...condition.ExpressionAttributeValues,
+            },
+          }),
+        ),
+    });
   }
 
   async appendLogs(id: string, lines: readonly LogLine[]): Promise<void> {
@@ -218,32 +210,29 @@ export class DynamoDbJobResultStore implements JobResultStore {
   private async appendWhole(id: string, lines: readonly LogLine[]): Promise<boolean> {
     const bytes = totalLogBytes(lines);
     if (lines.length > LOG_LINE_BUDGET || bytes > LOG_BYTE_BUDGET) return false;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: jobResultKey(id),
-          UpdateExpression:
-            'SET #logs = list_append(#logs, :lines), #logCount = #logCount + :count, #logBytes = #logBytes + :bytes',
-          ConditionExpression:
-            '#status = :started AND #logTruncated = :false AND #logCount <= :countBefore AND #logBytes <= :bytesBefore',
-          ExpressionAttributeNames: names('#status', '#logs', '#logCount', '#logBytes', '#logTruncated'),
-          ExpressionAttributeValues: {
-            ':lines': lines,
-            ':count': lines.length,
-            ':bytes': bytes,
-            ':started': 'STARTED',
-            ':false': false,
-            ':countBefore': LOG_LINE_BUDGET - lines.length,
-            ':bytesBefore': LOG_BYTE_BUDGET - bytes,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    return writeIf({
+      condition: resultLogHasRoom(LOG_LINE_BUDGET - lines.length, LOG_BYTE_BUDGET - bytes),
+      send: (condition) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: jobResultKey(id),
+            UpdateExpression:
+              'SET #logs = list_append(#logs, :lines), #logCount = #logCount + :count, #logBytes = #logBytes + :bytes',
+            ConditionExpression: condition.ConditionExpression,
+            ExpressionAttributeNames: {
+              ...names('#logs', '#logCount', '#logBytes'),
+              ...condition.ExpressionAttributeNames,
+            },
+            ExpressionAttributeValues: {
+              ':lines': lines,
+              ':count': lines.length,
+              ':bytes': bytes,
+              ...condition.ExpressionAttributeValues,
+            },
+          }),
+        ),
+    });
   }
 
   /**
@@ -268,31 +257,32 @@ export class DynamoDbJobResultStore implements JobResultStore {
       if (item.log_truncated === true) return;
       const count = Number(item.log_count);
       const fit = fitLogs({ count, bytes: Number(item.log_bytes) }, lines);
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: jobResultKey(id),
-            UpdateExpression:
-              'SET #logs = list_append(#logs, :lines), #logCount = :newCount, #logBytes = :newBytes, ' +
-              '#logTruncated = :truncated',
-            ConditionExpression: '#status = :started AND #logTruncated = :false AND #logCount = :count',
-            ExpressionAttributeNames: names('#status', '#logs', '#logCount', '#logBytes', '#logTruncated'),
-            ExpressionAttributeValues: {
-              ':lines': fit.lines,
-              ':newCount': fit.count,
-              ':newBytes': fit.bytes,
-              ':truncated': fit.truncated,
-              ':started': 'STARTED',
-              ':false': false,
-              ':count': count,
-            },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+      const appended = await writeIf({
+        condition: resultLogAt(count),
+        send: (condition) =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: jobResultKey(id),
+              UpdateExpression:
+                'SET #logs = list_append(#logs, :lines), #logCount = :newCount, #logBytes = :newBytes, ' +
+                '#logTruncated = :truncated',
+              ConditionExpression: condition.ConditionExpression,
+              ExpressionAttributeNames: {
+                ...names('#logs', '#logCount', '#logBytes', '#logTruncated'),
+                ...condition.ExpressionAttributeNames,
+              },
+              ExpressionAttributeValues: {
+                ':lines': fit.lines,
+                ':newCount': fit.count,
+                ':newBytes': fit.bytes,
+                ':truncated': fit.truncated,
+                ...condition.ExpressionAttributeValues,
+              },
+            }),
+          ),
+      });
+      if (appended) return;
     }
     throw new StaleStateError(
       `Appending to the log of job result "${id}" kept losing to concurrent appends.`,
@@ -303,23 +293,25 @@ export class DynamoDbJobResultStore implements JobResultStore {
   private async transition(
     id: string,
     attempted: string,
-    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+    condition: Expression,
+    update: {
+      readonly UpdateExpression: string;
+      readonly ExpressionAttributeNames: Record<string, string>;
+      readonly ExpressionAttributeValues: Record<string, unknown>;
+    },
   ): Promise<JobResult> {
-    try {
-      const { Attributes: attributes } = await this.client.send(
-        new UpdateCommand({
-          ...update,
-          TableName: this.tableName,
-          Key: jobResultKey(id),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (attributes === undefined)
-        throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
-      return jobResultFromItem(attributes);
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+    const attributes = await updateIf(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: jobResultKey(id),
+        UpdateExpression: update.UpdateExpression,
+        names: update.ExpressionAttributeNames,
+        values: update.ExpressionAttributeValues,
+      },
+      condition,
+    );
+    if (attributes !== undefined) return jobResultFromItem(attributes);
     const current = await this.get(id);
     if (current === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
     const execution = current.execution === undefined ? '' : ` (execution "${current.execution}")`;
