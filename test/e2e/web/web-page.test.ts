@@ -152,6 +152,18 @@ describe.skipIf(browserMissing)('Web page', () => {
       expect(await page.getByText('"counted": 2').count()).toBe(1);
     });
 
+    it('starts a dry run from the form of a job that supports one, without waiting for approval', async () => {
+      const { page } = watched;
+      await page.goto('/jobs/local/example/RotateCredentials');
+      await page.getByLabel('Service').fill('vault');
+      await page.getByLabel(/Dry run/).check();
+      expect(await page.getByLabel('Schedule type').isDisabled()).toBe(true);
+      await page.getByRole('button', { name: 'Start dry run' }).click();
+      await page.waitForURL(/\/job-results\/[0-9a-f-]+$/);
+      await page.getByRole('heading', { level: 1, name: 'Rotate credentials (dry run)' }).waitFor();
+      await page.getByTestId('logs').getByText('Dry run: would rotate the credential of vault.').waitFor();
+    });
+
     it('shows the API validation messages beside their fields', async () => {
       const { page } = watched;
       await page.goto('/jobs/local/example/AddNumbers');

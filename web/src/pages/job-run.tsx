@@ -156,7 +156,8 @@ function RunForm({ job }: { job: Job }) {
           try {
             const response = await api.post<RunResponse>(`/api/extras/jobs/${job.id}/run/`, {
               data: toData(fields, values),
-              ...(schedule.interval === 'immediately' ? {} : { schedule: scheduleBody(schedule) }),
+              // A dry run starts now, whatever the schedule says.
+              ...(schedule.interval === 'immediately' || dryrun ? {} : { schedule: scheduleBody(schedule) }),
               ...(dryrun ? { dryrun: true } : {}),
             });
             if (response.scheduled_job?.approval_required) announceQueueChanged();
@@ -188,8 +189,8 @@ function RunForm({ job }: { job: Job }) {
           />
         </fieldset>
 
-        <fieldset>
-          <legend>When</legend>
+        <fieldset disabled={dryrun}>
+          <legend>When{dryrun ? ' (a dry run starts now)' : ''}</legend>
           <div class="field">
             <label for="schedule-interval">Schedule type</label>
             <select
@@ -314,7 +315,7 @@ function RunForm({ job }: { job: Job }) {
             <label for="dryrun">Dry run (reports what it would do, changes nothing)</label>
           </div>
         )}
-        {job.approval_required && (
+        {job.approval_required && !dryrun && (
           <p class="notice">
             This job needs approval: your request waits in the approval queue until another user approves it.
           </p>
@@ -330,11 +331,13 @@ function RunForm({ job }: { job: Job }) {
         <button type="submit" class="primary" disabled={busy || !job.enabled}>
           {busy
             ? 'Submitting…'
-            : job.approval_required
-              ? 'Request approval'
-              : schedule.interval === 'immediately'
-                ? 'Run now'
-                : 'Schedule'}
+            : dryrun
+              ? 'Start dry run'
+              : job.approval_required
+                ? 'Request approval'
+                : schedule.interval === 'immediately'
+                  ? 'Run now'
+                  : 'Schedule'}
         </button>
       </form>
     </section>
