@@ -43,6 +43,7 @@ import {
   serializeJobResult,
   serializeLogs,
   serializePage,
+  serializePrincipal,
   serializeScheduledJob,
   serializeToken,
   serializeUser,
@@ -325,6 +326,13 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     route('/api/users/users/{username}', {
       GET: async ({ principal, params, links }) =>
         json(200, serializeUser(await getUser(deps, principal, params.username ?? ''), links)),
+    }),
+    // Who the token belongs to: the web page shows the name and offers administration to superusers.
+    route('/api/users/me', {
+      GET: async ({ principal, event }) => {
+        singleValuedQuery(event, []);
+        return json(200, serializePrincipal(principal));
+      },
     }),
     route('/api/users/tokens', {
       GET: async (context) => {
