@@ -9,6 +9,7 @@ import { Monitoring } from './monitoring';
 import { ScheduleReconciler } from './schedule-reconciler';
 import { Scheduler } from './scheduler';
 import { Store } from './store';
+import { Web } from './web';
 import { Workflow } from './workflow';
 
 export interface CountersignStackProps extends StackProps {
@@ -40,6 +41,7 @@ export class CountersignStack extends Stack {
   readonly api: Api;
   readonly reconciler: ScheduleReconciler;
   readonly monitoring: Monitoring;
+  readonly web: Web;
 
   constructor(scope: Construct, id: string, props: CountersignStackProps = {}) {
     super(scope, id, props);
@@ -73,6 +75,12 @@ export class CountersignStack extends Stack {
       ...(props.alarmActions === undefined ? {} : { alarmActions: props.alarmActions }),
     });
 
+    this.web = new Web(this, 'Web', { apiId: this.api.httpApi.apiId });
+
+    new CfnOutput(this, 'WebUrl', {
+      value: this.web.url,
+      description: 'The web page; sign in with an API token',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });

@@ -60,6 +60,11 @@ export interface LocalOptions {
   readonly startScheduler?: boolean;
   /** Called with the DynamoDB client before first use: benchmarks meter each call with it. */
   readonly instrumentDynamoDb?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
+  /**
+   * The built web page (web/dist), served beside the API at every path outside /api/.
+   * @default - not served; `npm start` passes web/dist
+   */
+  readonly webRoot?: string;
 }
 
 export interface LocalCountersign {
@@ -197,6 +202,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
       apiLogger,
     ) as LocalLambda,
     onError: (error) => apiLogger.error('Local server error', { error: error as Error }),
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
   const url = await server.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
   let reconcileTimer: NodeJS.Timeout | undefined;

@@ -3,6 +3,7 @@ import './quiet-node-version-warning';
 import './polyfills';
 import { resolve } from 'node:path';
 import { startLocalCountersign } from './composition';
+import { ensureWebBuild, WEB_DIST } from './web-build';
 
 function port(): number {
   const raw = process.env.PORT ?? '8080';
@@ -22,7 +23,14 @@ const logLevel = (process.env.LOG_LEVEL?.toUpperCase() ?? 'INFO') as
   | 'ERROR'
   | 'SILENT';
 
+const webBuild = await ensureWebBuild().catch((error: unknown) => {
+  console.error(`The web page could not be built: ${(error as Error).message}`);
+  process.exit(1);
+});
+if (webBuild === 'built') console.log(`Built the web page (${WEB_DIST}).`);
+
 const countersign = await startLocalCountersign({
+  webRoot: WEB_DIST,
   dataDir,
   port: port(),
   host: process.env.HOST ?? '127.0.0.1',
@@ -33,7 +41,9 @@ const countersign = await startLocalCountersign({
   process.exit(1);
 });
 
-console.log(`Countersign is running at ${countersign.url}/api/ (data in ${dataDir})`);
+console.log(
+  `Countersign is running: open ${countersign.url}/ (the API is at ${countersign.url}/api/; data in ${dataDir})`,
+);
 if (countersign.generatedAdminToken) {
   console.log(
     `Created the superuser "admin". Its API token, shown only this once: ${countersign.generatedAdminToken}`,
