@@ -64,7 +64,7 @@ export async function requestJobRun(
   const schedule = validated.ok ? validated.schedule : undefined;
 
   const dryrun = request.dryrun ?? false;
-  if (dryrun && !job.supportsDryrun) errors.dryrun = ['This job does not support dry runs.'];
+  if (dryrun && !job.supportsDryrun) errors.dryrun = [MESSAGES.dryRunUnsupported];
   if (dryrun && schedule !== undefined && schedule.interval !== 'immediately') {
     errors.dryrun = [
       ...((errors.dryrun as string[] | undefined) ?? []),
