@@ -73,6 +73,8 @@ describe.skipIf(browserMissing)('Accessibility of the web page', () => {
     await page.keyboard.type('e2e-admin-token-0123456789');
     await page.keyboard.press('Enter');
     await page.getByTestId('username').waitFor();
+    // The page renders at once; the address follows in an effect right after.
+    await page.waitForURL((url) => url.pathname === '/jobs');
     expect(new URL(page.url()).pathname).toBe('/jobs');
 
     await page.reload();

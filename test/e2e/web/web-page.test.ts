@@ -92,6 +92,8 @@ describe.skipIf(browserMissing)('Web page', () => {
 
         // Assess
         await fresh.page.getByText('You were signed out: Invalid token.').waitFor();
+        // Sign-in renders at once; the address follows in an effect right after.
+        await fresh.page.waitForURL((url) => url.pathname === '/sign-in');
         expect(new URL(fresh.page.url()).pathname).toBe('/sign-in');
         expect(await fresh.page.evaluate("sessionStorage.getItem('countersign.token')")).toBeNull();
         expect(fresh.problems).toEqual([]);
@@ -268,6 +270,7 @@ describe.skipIf(browserMissing)('Web page', () => {
       await page.getByLabel('Job', { exact: true }).selectOption('local/example/AddNumbers');
       await expect.poll(() => page.getByRole('table').getByRole('row').count()).toBe(2);
       expect(await page.getByRole('table').textContent()).toContain('numbers weekly');
+      await page.waitForURL((url) => url.searchParams.get('job') === 'local/example/AddNumbers');
       expect(new URL(page.url()).searchParams.get('job')).toBe('local/example/AddNumbers');
     });
   });
