@@ -11,6 +11,7 @@ export const MESSAGES = {
   noDenyPermission: 'You do not have permission to deny this request.',
   ownRequest: 'You cannot approve your own job request!',
   jobNotEnabled: 'This job is not enabled to be run.',
+  fieldNotAllowed: 'This field is not allowed.',
   jobNotFound: 'No Job matches the given query.',
   jobResultNotFound: 'No JobResult matches the given query.',
   scheduledJobNotFound: 'No ScheduledJob matches the given query.',

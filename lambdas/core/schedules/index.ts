@@ -22,6 +22,7 @@ export {
   type ScheduleField,
   type ScheduleRequest,
   type ScheduleValidationResult,
+  scheduleFieldErrors,
   validateScheduleRequest,
 } from './schedule-request';
 export {
