@@ -2,6 +2,8 @@
  * The local embedded runtime: the same handler factories as the Lambda entry points, wired to
  * dynalite, the local workflow and the local HTTP server instead of AWS.
  */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -25,6 +27,8 @@ import { createReconcileHandler } from '../lambdas/handlers/reconcile-handler';
 import { createRunJobHandler } from '../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../lambdas/handlers/run-step-handler';
 import { catalogue as defaultCatalogue } from '../lambdas/jobs/catalogue';
+import { type DataDirectoryLock, lockDataDirectory } from './data-dir-lock';
+import { repairDynaliteIndexes } from './dynalite-index-repair';
 import { LocalHttpServer } from './http-server';
 import { type LocalLambda, localLambdaContext } from './lambda-context';
 import { startLocalDynamoDb } from './local-dynamodb';
@@ -81,6 +85,53 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
   const clock = options.clock ?? systemClock;
   const catalogue = options.catalogue ?? defaultCatalogue;
 
+  const startupLogger = logger('countersign-local');
+  const lock =
+    options.dataDir === undefined ? undefined : await lockAndRepair(options.dataDir, startupLogger);
+  try {
+    return await startWithStore(options, { logger, clock, catalogue, lock });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/**
+ * Takes the data directory, and after a server that was killed, repairs dynalite's indexes from its
+ * items before anything reads them (the sweep of interrupted runs reads the status index).
+ */
+async function lockAndRepair(dataDir: string, startupLogger: Logger): Promise<DataDirectoryLock> {
+  await mkdir(dataDir, { recursive: true });
+  const lock = lockDataDirectory(dataDir);
+  const databasePath = join(dataDir, 'dynamodb');
+  if (lock.previousStopWasUnclean && existsSync(databasePath)) {
+    try {
+      const repair = await repairDynaliteIndexes(databasePath, TABLE_NAME);
+      startupLogger.info('The last server stopped without closing; indexes checked against items', {
+        ...repair,
+      });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+  return lock;
+}
+
+async function startWithStore(
+  options: LocalOptions,
+  {
+    logger,
+    clock,
+    catalogue,
+    lock,
+  }: {
+    logger: (name: string) => Logger;
+    clock: Clock;
+    catalogue: JobCatalogue;
+    lock: DataDirectoryLock | undefined;
+  },
+): Promise<LocalCountersign> {
   const dynamodb = await startLocalDynamoDb({
     tableName: TABLE_NAME,
     ...(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynamodb') }),
@@ -140,7 +191,6 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
         startupLogger.error('Interrupted run not recorded as failed', { jobResultId, error: error as Error }),
     },
   );
-  const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
 
   // A process killed between writing a scheduled job and its schedule leaves that job unscheduled.
   // Passes run one after another; `close` waits for the one under way.
@@ -189,7 +239,18 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     ) as LocalLambda,
     onError: (error) => apiLogger.error('Local server error', { error: error as Error }),
   });
-  const url = await server.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+  let url: string;
+  try {
+    url = await server.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await reconciling;
+    await workflow.idle();
+    await dynamodb.close();
+    throw error;
+  }
+  // Only now: a first start that cannot listen (the port is taken) must not create a superuser
+  // whose token nobody saw.
+  const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
   let reconcileTimer: NodeJS.Timeout | undefined;
   if (options.startScheduler ?? true) {
     scheduler.start();
@@ -213,6 +274,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
       await scheduler.stop();
       await workflow.idle();
       await dynamodb.close();
+      lock?.release();
     },
   };
 }

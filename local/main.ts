@@ -42,17 +42,25 @@ if (countersign.generatedAdminToken) {
 console.log('Press Ctrl-C to stop.');
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    console.log('Stopping: waiting for running jobs to finish (Ctrl-C again to force)…');
-    countersign.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`Stopped with an error: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  });
+function stop(reason: string): void {
+  if (stopping) process.exit(130);
+  stopping = true;
+  console.log(`Stopping (${reason}): waiting for running jobs to finish (Ctrl-C again to force)…`);
+  countersign.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`Stopped with an error: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
 }
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+
+// A script that starts `npm start` and signals npm expects the server to go with it; npm may not
+// pass the signal on (and a shell's background job ignores SIGINT). When the process that started
+// this one is gone, so is its caller's interest in the server.
+const parent = process.ppid;
+const parentWatch = setInterval(() => {
+  if (process.ppid !== parent) stop('the process that started it has exited');
+}, 500);
+parentWatch.unref();
