@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Writable } from 'node:stream';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
@@ -27,6 +28,7 @@ import { createReconcileHandler } from '../lambdas/handlers/reconcile-handler';
 import { createRunJobHandler } from '../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../lambdas/handlers/run-step-handler';
 import { catalogue as defaultCatalogue } from '../lambdas/jobs/catalogue';
+import { type LocalLogLevel, type LogFormat, localLogger } from './console-log';
 import { type DataDirectoryLock, lockDataDirectory } from './data-dir-lock';
 import { repairDynaliteIndexes } from './dynalite-index-repair';
 import { LocalHttpServer } from './http-server';
@@ -47,7 +49,11 @@ export interface LocalOptions {
   /** A key to accept as the admin's token; generated on first start when absent. */
   readonly adminToken?: string | undefined;
   /** @default 'INFO' */
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly logLevel?: LocalLogLevel;
+  /** One readable line per event, or Powertools' JSON as deployed. @default 'text' */
+  readonly logFormat?: LogFormat;
+  /** Where the log goes. @default process.stdout */
+  readonly logOutput?: Writable;
   /** @default the deployment's catalogue */
   readonly catalogue?: JobCatalogue;
   /** @default the system clock */
@@ -81,7 +87,7 @@ const RECONCILE_INTERVAL_MS = 15 * 60_000;
 export async function startLocalCountersign(options: LocalOptions = {}): Promise<LocalCountersign> {
   const logLevel = options.logLevel ?? 'INFO';
   const logger = (name: string) =>
-    new Logger({ serviceName: 'countersign', logLevel, persistentKeys: { function: name } });
+    localLogger(name, { logLevel, format: options.logFormat ?? 'text', output: options.logOutput });
   const clock = options.clock ?? systemClock;
   const catalogue = options.catalogue ?? defaultCatalogue;
 
@@ -187,6 +193,8 @@ async function startWithStore(
     {
       createdBefore: clock.now(),
       reason: 'The local server stopped before this run finished.',
+      onRecorded: (jobResultId) =>
+        startupLogger.error('Run failed: the server stopped before it finished', { jobResultId }),
       onFailed: (jobResultId, error) =>
         startupLogger.error('Interrupted run not recorded as failed', { jobResultId, error: error as Error }),
     },

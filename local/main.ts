@@ -22,7 +22,10 @@ const logLevel = (process.env.LOG_LEVEL?.toUpperCase() ?? 'INFO') as
   | 'ERROR'
   | 'SILENT';
 
+const logFormat = process.env.LOG_FORMAT?.toLowerCase() === 'json' ? 'json' : 'text';
+
 const countersign = await startLocalCountersign({
+  logFormat,
   dataDir,
   port: port(),
   host: process.env.HOST ?? '127.0.0.1',
