@@ -1,5 +1,6 @@
 import { NotFoundError } from './errors';
 import type { JobCatalogue, JobDefinition } from './jobs';
+import { MESSAGES } from './messages';
 import { hasPermission, type Principal } from './permissions';
 
 /** Jobs the caller may view; others are hidden rather than refused, so their names do not leak. */
@@ -9,7 +10,6 @@ export function listJobs(catalogue: JobCatalogue, principal: Principal): JobDefi
 
 export function getJob(catalogue: JobCatalogue, principal: Principal, path: string): JobDefinition {
   const job = catalogue.get(path);
-  if (!job || !hasPermission(principal, 'view', job.path))
-    throw new NotFoundError('No Job matches the given query.');
+  if (!job || !hasPermission(principal, 'view', job.path)) throw new NotFoundError(MESSAGES.jobNotFound);
   return job;
 }

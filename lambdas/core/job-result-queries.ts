@@ -3,11 +3,10 @@ import { NotFoundError, PermissionDeniedError } from './errors';
 import { listJobs } from './job-catalogue-queries';
 import type { JobResult, JobResultFilter } from './job-results';
 import type { JobCatalogue } from './jobs';
+import { MESSAGES } from './messages';
 import type { Page, PageRequest } from './pagination';
 import { hasAnyPermission, hasPermission, hasPermissionOnEveryJob, type Principal } from './permissions';
 import type { JobResultStore } from './ports';
-
-const NO_VIEW = 'You do not have permission to perform this action.';
 
 /**
  * Results of jobs the caller may view. Callers limited to some jobs by a glob may get pages
@@ -19,7 +18,7 @@ export async function listJobResults(
   filter: JobResultFilter,
   page: PageRequest,
 ): Promise<Page<JobResult>> {
-  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(MESSAGES.noPermission);
   if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return { items: [] };
   const found = await results.list(filter, page);
   return {
@@ -37,7 +36,7 @@ export async function countJobResults(
   principal: Principal,
   filter: JobResultFilter,
 ): Promise<number> {
-  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(NO_VIEW);
+  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(MESSAGES.noPermission);
   if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return 0;
   if (filter.jobPath !== undefined || hasPermissionOnEveryJob(principal, 'view')) {
     return deps.results.count(filter);
@@ -56,7 +55,7 @@ export async function getJobResult(
 ): Promise<JobResult> {
   const result = isRecordId(id) ? await results.get(id) : undefined;
   if (!result || !hasPermission(principal, 'view', result.jobPath)) {
-    throw new NotFoundError('No JobResult matches the given query.');
+    throw new NotFoundError(MESSAGES.jobResultNotFound);
   }
   return result;
 }

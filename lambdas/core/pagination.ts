@@ -1,4 +1,5 @@
 import { BadRequestError } from './errors';
+import { MESSAGES } from './messages';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
@@ -85,5 +86,5 @@ function decodeOffset(cursor: Cursor, length: number): number {
   } catch {
     // Falls through to the error below.
   }
-  throw new BadRequestError('Invalid cursor.');
+  throw new BadRequestError(MESSAGES.invalidCursor);
 }

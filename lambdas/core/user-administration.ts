@@ -1,6 +1,7 @@
 import { generateTokenKey, hashTokenKey } from './authentication';
 import { isRecordId } from './clock';
 import { ConflictError, NotFoundError, PermissionDeniedError, ValidationError } from './errors';
+import { MESSAGES } from './messages';
 import type { Page, PageRequest } from './pagination';
 import { isValidPermission, type Principal } from './permissions';
 import type { Clock, IdGenerator, TokenStore, UserStore } from './ports';
@@ -27,7 +28,7 @@ export interface NewToken {
   readonly description: string;
 }
 
-const ADMINS_ONLY = 'You do not have permission to perform this action.';
+const ADMINS_ONLY = MESSAGES.noPermission;
 
 function requireSuperuser(principal: Principal): void {
   if (!principal.isSuperuser) throw new PermissionDeniedError(ADMINS_ONLY);

@@ -201,6 +201,6 @@ describe('Bundled handlers', () => {
 
   it('reconcile: lists scheduled jobs from the table and reports the pass', async () => {
     const result = await invoke('reconcile', { source: 'aws.events', 'detail-type': 'Scheduled Event' });
-    expect(result).toEqual({ checked: 0, repaired: 0, failed: 0, abandonedRuns: 0 });
+    expect(result).toEqual({ checked: 0, repaired: 0, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
   });
 });

@@ -5,7 +5,7 @@
  * that only concern storage (an item exists, a reservation still names its holder) are named here.
  * Placeholders are generated, so expressions can be combined without clashing.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../../core/conditions';
 import { ConflictError } from '../../core/errors';
 import { isConditionalCheckFailed } from './document-client';
@@ -118,12 +118,80 @@ export async function writeIf(write: ConditionalWrite): Promise<boolean> {
 /** Puts an item that must not exist yet; a taken key is a ConflictError with `message`. */
 export async function putIfAbsent(
   client: DynamoDBDocumentClient,
-  put: (condition: { ConditionExpression: string }) => Parameters<DynamoDBDocumentClient['send']>[0],
+  put: { readonly TableName: string; readonly Item: Record<string, unknown> },
   message: string,
 ): Promise<void> {
   const created = await writeIf({
     condition: itemAbsent,
-    send: (condition) => client.send(put(condition)),
+    send: (condition) => client.send(new PutCommand({ ...put, ...condition })),
   });
   if (!created) throw new ConflictError(message);
+}
+
+// Job results: the states the port's transitions (ports.ts, JobResultStore) may start from.
+
+const STATUS = { '#status': 'status' } as const;
+
+/** PENDING, or already STARTED by this very execution (a repeated start). */
+export function resultStartableBy(execution: string): Expression {
+  return {
+    expression:
+      'attribute_exists(pk) AND (#status = :pending OR (#status = :started AND #execution = :execution))',
+    names: { ...STATUS, '#execution': 'execution' },
+    values: { ':pending': 'PENDING', ':started': 'STARTED', ':execution': execution },
+  };
+}
+
+/** Not finished yet, or finished this very way (a repeated finish). */
+export function resultFinishableAs(status: string): Expression {
+  return {
+    expression: 'attribute_exists(pk) AND #status IN (:pending, :started, :status)',
+    names: STATUS,
+    values: { ':pending': 'PENDING', ':started': 'STARTED', ':status': status },
+  };
+}
+
+/** Exists and is in this status: a transition from it changes the result (and so its counts). */
+export function resultIn(status: string): Expression {
+  return {
+    expression: 'attribute_exists(pk) AND #status = :from',
+    names: STATUS,
+    values: { ':from': status },
+  };
+}
+
+/** Still PENDING: its workflow never started. */
+export const resultPending: Expression = {
+  expression: '#status = :pending',
+  names: STATUS,
+  values: { ':pending': 'PENDING' },
+};
+
+/** STARTED, its log not truncated, and at most these counts so far (so the lines fit). */
+export function resultLogHasRoom(countBefore: number, bytesBefore: number): Expression {
+  return {
+    expression:
+      '#status = :started AND #logTruncated = :false AND #logCount <= :countBefore AND #logBytes <= :bytesBefore',
+    names: {
+      ...STATUS,
+      '#logTruncated': 'log_truncated',
+      '#logCount': 'log_count',
+      '#logBytes': 'log_bytes',
+    },
+    values: {
+      ':started': 'STARTED',
+      ':false': false,
+      ':countBefore': countBefore,
+      ':bytesBefore': bytesBefore,
+    },
+  };
+}
+
+/** STARTED, its log not truncated, and exactly `count` lines long (as read just before). */
+export function resultLogAt(count: number): Expression {
+  return {
+    expression: '#status = :started AND #logTruncated = :false AND #logCount = :count',
+    names: { ...STATUS, '#logTruncated': 'log_truncated', '#logCount': 'log_count' },
+    values: { ':started': 'STARTED', ':false': false, ':count': count },
+  };
 }

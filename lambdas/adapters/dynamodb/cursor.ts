@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../../core/errors';
+import { MESSAGES } from '../../core/messages';
 
 export const CURSOR_DIRECTIONS = ['next', 'prev', 'last', 'first'] as const;
 export type CursorDirection = (typeof CURSOR_DIRECTIONS)[number];
@@ -28,7 +29,7 @@ const MAX_CURSOR_LENGTH = 4096;
 const MAX_KEY_VALUE_BYTES = 1024;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-const invalid = (): BadRequestError => new BadRequestError('Invalid cursor.');
+const invalid = (): BadRequestError => new BadRequestError(MESSAGES.invalidCursor);
 
 /** A short fingerprint of the query a cursor belongs to, so a cursor from one list is refused by another. */
 export function queryHash(parts: readonly string[]): string {

@@ -1,16 +1,26 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError, StaleStateError } from '../../core/errors';
+import { NotFoundError, StaleStateError } from '../../core/errors';
 import type { JobResult, JobResultFilter, JobResultStatus } from '../../core/job-results';
 import type { LogLine } from '../../core/jobs';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { JobResultStore, RunOutcome } from '../../core/ports';
-import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
+import {
+  type Expression,
+  putIfAbsent,
+  resultFinishableAs,
+  resultIn,
+  resultLogAt,
+  resultLogHasRoom,
+  resultPending,
+  resultStartableBy,
+  writeIf,
+} from './conditions';
+import type { DynamoDbStoreOptions } from './document-client';
 import {
   fitLogs,
   LOG_BYTE_BUDGET,
@@ -94,19 +104,11 @@ export class DynamoDbJobResultStore implements JobResultStore {
   }
 
   async create(result: JobResult): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: jobResultToItem(result),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error))
-        throw new ConflictError(`A job result with id "${result.id}" already exists.`);
-      throw error;
-    }
+    await putIfAbsent(
+      this.client,
+      { TableName: this.tableName, Item: jobResultToItem(result) },
+      `A job result with id "${result.id}" already exists.`,
+    );
     await adjustCounters(this.table(), counterMoves([], jobResultCountedQueries(result)));
   }
 
@@ -177,84 +179,96 @@ export class DynamoDbJobResultStore implements JobResultStore {
   }
 
   async markStarted(id: string, execution: string, at: string): Promise<JobResult> {
-    // Repeating the start for the same execution changes nothing (date_started keeps its first value).
+    // Repeating the start for the same execution passes the condition and changes nothing:
+    // date_started keeps its first value.
     return this.transition(
       id,
       `start it for execution "${execution}"`,
       [
-        {
-          from: 'PENDING',
-          UpdateExpression:
-            'SET #status = :started, #execution = :execution, #dateStarted = :at, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :pending',
-          ExpressionAttributeNames: names('#status', '#execution', '#dateStarted', '#gsi3pk', '#gsi4pk'),
-          ExpressionAttributeValues: {
-            ':pending': 'PENDING',
-            ':started': 'STARTED',
-            ':execution': execution,
-            ':at': at,
-            ...statusKeyValues('STARTED'),
-          },
-        },
+        { condition: resultIn('PENDING'), from: 'PENDING' },
+        // A repeat for the same execution: nothing changes, so nothing is counted.
+        { condition: resultStartableBy(execution) },
       ],
-      (current) => current.status === 'STARTED' && current.execution === execution,
+      {
+        UpdateExpression:
+          'SET #status = :started, #execution = :execution, #dateStarted = if_not_exists(#dateStarted, :at), ' +
+          '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+        ExpressionAttributeNames: names('#status', '#execution', '#dateStarted', '#gsi3pk', '#gsi4pk'),
+        ExpressionAttributeValues: {
+          ':started': 'STARTED',
+          ':execution': execution,
+          ':at': at,
+          ...statusKeyValues('STARTED'),
+        },
+      },
     );
   }
 
   async finish(id: string, outcome: RunOutcome, at: string): Promise<JobResult> {
-    // From STARTED (the usual way) or PENDING (a run that never started). Repeating the same outcome
-    // changes nothing; an outcome without output or error records that as NULL.
-    const update = (from: 'PENDING' | 'STARTED') => ({
-      from,
-      UpdateExpression:
-        'SET #status = :status, #dateDone = :at, #output = :output, #error = :error, ' +
-        '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-      ConditionExpression: 'attribute_exists(pk) AND #status = :from',
-      ExpressionAttributeNames: names('#status', '#dateDone', '#output', '#error', '#gsi3pk', '#gsi4pk'),
-      ExpressionAttributeValues: {
-        ':from': from,
-        ':status': outcome.status,
-        ':at': at,
-        ':output': toJsonText(outcome.output) ?? null,
-        ':error': outcome.status === 'SUCCESS' ? null : outcome.error,
-        ...statusKeyValues(outcome.status),
-      },
-    });
+    // Repeating the same outcome passes the condition and changes nothing: every value is set with
+    // if_not_exists, and an outcome without output or error records that as NULL so a repeat that
+    // brings one cannot add it.
     return this.transition(
       id,
       `finish it as ${outcome.status}`,
-      [update('STARTED'), update('PENDING')],
-      (current) => current.status === outcome.status,
+      [
+        { condition: resultIn('STARTED'), from: 'STARTED' },
+        { condition: resultIn('PENDING'), from: 'PENDING' },
+        // A repeat of the same outcome: nothing changes, so nothing is counted.
+        { condition: resultFinishableAs(outcome.status) },
+      ],
+      {
+        UpdateExpression:
+          'SET #status = :status, #dateDone = if_not_exists(#dateDone, :at), ' +
+          '#output = if_not_exists(#output, :output), #error = if_not_exists(#error, :error), ' +
+          '#gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+        ExpressionAttributeNames: names('#status', '#dateDone', '#output', '#error', '#gsi3pk', '#gsi4pk'),
+        ExpressionAttributeValues: {
+          ':status': outcome.status,
+          ':at': at,
+          ':output': toJsonText(outcome.output) ?? null,
+          ':error': outcome.status === 'SUCCESS' ? null : outcome.error,
+          ...statusKeyValues(outcome.status),
+        },
+      },
     );
   }
 
   async abandon(id: string, error: string, at: string): Promise<boolean> {
     // One write, no read: a failed condition (moved on, or missing) is simply `false`.
-    try {
-      const { Attributes: attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: jobResultKey(id),
-          UpdateExpression:
-            'SET #status = :failure, #dateDone = :at, #error = :error, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: names('#status', '#dateDone', '#error', '#gsi3pk', '#gsi4pk'),
-          ExpressionAttributeValues: {
-            ':pending': 'PENDING',
-            ':failure': 'FAILURE',
-            ':at': at,
-            ':error': error,
-            ...statusKeyValues('FAILURE'),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      if (attributes !== undefined) await this.countTransition('PENDING', jobResultFromItem(attributes));
-      return true;
-    } catch (caught) {
-      if (isConditionalCheckFailed(caught)) return false;
-      throw caught;
-    }
+    let attributes: Record<string, unknown> | undefined;
+    const applied = await writeIf({
+      condition: resultPending,
+      send: (condition) =>
+        this.client
+          .send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: jobResultKey(id),
+              UpdateExpression:
+                'SET #status = :failure, #dateDone = :at, #error = :error, #gsi3pk = :gsi3pk, #gsi4pk = :gsi4pk',
+              ...condition,
+              ExpressionAttributeNames: {
+                ...names('#status', '#dateDone', '#error', '#gsi3pk', '#gsi4pk'),
+                ...condition.ExpressionAttributeNames,
+              },
+              ExpressionAttributeValues: {
+                ':failure': 'FAILURE',
+                ':at': at,
+                ':error': error,
+                ...statusKeyValues('FAILURE'),
+                ...condition.ExpressionAttributeValues,
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          )
+          .then((answer) => {
+            attributes = answer.Attributes;
+          }),
+    });
+    if (applied && attributes !== undefined)
+      await this.countTransition('PENDING', jobResultFromItem(attributes));
+    return applied;
   }
 
   async appendLogs(id: string, lines: readonly LogLine[]): Promise<void> {
@@ -272,32 +286,29 @@ export class DynamoDbJobResultStore implements JobResultStore {
   private async appendWhole(id: string, lines: readonly LogLine[]): Promise<boolean> {
     const bytes = totalLogBytes(lines);
     if (lines.length > LOG_LINE_BUDGET || bytes > LOG_BYTE_BUDGET) return false;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: jobResultKey(id),
-          UpdateExpression:
-            'SET #logs = list_append(#logs, :lines), #logCount = #logCount + :count, #logBytes = #logBytes + :bytes',
-          ConditionExpression:
-            '#status = :started AND #logTruncated = :false AND #logCount <= :countBefore AND #logBytes <= :bytesBefore',
-          ExpressionAttributeNames: names('#status', '#logs', '#logCount', '#logBytes', '#logTruncated'),
-          ExpressionAttributeValues: {
-            ':lines': lines,
-            ':count': lines.length,
-            ':bytes': bytes,
-            ':started': 'STARTED',
-            ':false': false,
-            ':countBefore': LOG_LINE_BUDGET - lines.length,
-            ':bytesBefore': LOG_BYTE_BUDGET - bytes,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    return writeIf({
+      condition: resultLogHasRoom(LOG_LINE_BUDGET - lines.length, LOG_BYTE_BUDGET - bytes),
+      send: (condition) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: jobResultKey(id),
+            UpdateExpression:
+              'SET #logs = list_append(#logs, :lines), #logCount = #logCount + :count, #logBytes = #logBytes + :bytes',
+            ConditionExpression: condition.ConditionExpression,
+            ExpressionAttributeNames: {
+              ...names('#logs', '#logCount', '#logBytes'),
+              ...condition.ExpressionAttributeNames,
+            },
+            ExpressionAttributeValues: {
+              ':lines': lines,
+              ':count': lines.length,
+              ':bytes': bytes,
+              ...condition.ExpressionAttributeValues,
+            },
+          }),
+        ),
+    });
   }
 
   /**
@@ -322,73 +333,94 @@ export class DynamoDbJobResultStore implements JobResultStore {
       if (item.log_truncated === true) return;
       const count = Number(item.log_count);
       const fit = fitLogs({ count, bytes: Number(item.log_bytes) }, lines);
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: jobResultKey(id),
-            UpdateExpression:
-              'SET #logs = list_append(#logs, :lines), #logCount = :newCount, #logBytes = :newBytes, ' +
-              '#logTruncated = :truncated',
-            ConditionExpression: '#status = :started AND #logTruncated = :false AND #logCount = :count',
-            ExpressionAttributeNames: names('#status', '#logs', '#logCount', '#logBytes', '#logTruncated'),
-            ExpressionAttributeValues: {
-              ':lines': fit.lines,
-              ':newCount': fit.count,
-              ':newBytes': fit.bytes,
-              ':truncated': fit.truncated,
-              ':started': 'STARTED',
-              ':false': false,
-              ':count': count,
-            },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
+      const appended = await writeIf({
+        condition: resultLogAt(count),
+        send: (condition) =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: jobResultKey(id),
+              UpdateExpression:
+                'SET #logs = list_append(#logs, :lines), #logCount = :newCount, #logBytes = :newBytes, ' +
+                '#logTruncated = :truncated',
+              ConditionExpression: condition.ConditionExpression,
+              ExpressionAttributeNames: {
+                ...names('#logs', '#logCount', '#logBytes', '#logTruncated'),
+                ...condition.ExpressionAttributeNames,
+              },
+              ExpressionAttributeValues: {
+                ':lines': fit.lines,
+                ':newCount': fit.count,
+                ':newBytes': fit.bytes,
+                ':truncated': fit.truncated,
+                ...condition.ExpressionAttributeValues,
+              },
+            }),
+          ),
+      });
+      if (appended) return;
     }
     throw new StaleStateError(
       `Appending to the log of job result "${id}" kept losing to concurrent appends.`,
     );
   }
 
-  /**
-   * A status change: each attempt is a conditional UpdateItem from one status; the first that holds
-   * changed the result, and moves its counts. When none holds, one read tells a repeat of the same
-   * change (answered with the result as it is) from a conflict.
-   */
+  /** A conditional UpdateItem returning the new result; a failed condition is explained by one read. */
   private async transition(
     id: string,
     attempted: string,
-    attempts: readonly (Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues'> & {
-      readonly from: JobResultStatus;
-    })[],
-    isRepeat: (current: JobResult) => boolean,
+    /**
+     * Tried in order until one holds; one with `from` changes the status from it, and moves the
+     * result's counts (see list-counts.ts); the last admits a repeat, which changes nothing.
+     */
+    attempts: readonly { readonly condition: Expression; readonly from?: JobResultStatus }[],
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues' | 'ConditionExpression'>,
   ): Promise<JobResult> {
-    for (const { from, ...update } of attempts) {
-      try {
-        const { Attributes: attributes } = await this.client.send(
+    for (const { condition, from } of attempts) {
+      const changed = await this.updateIf(id, condition, update);
+      if (changed === undefined) continue;
+      if (from !== undefined) await this.countTransition(from, changed);
+      return changed;
+    }
+    const current = await this.get(id);
+    if (current === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
+    const execution = current.execution === undefined ? '' : ` (execution "${current.execution}")`;
+    throw new StaleStateError(`Job result "${id}" is ${current.status}${execution}; cannot ${attempted}.`);
+  }
+
+  /** The result after the update, or undefined when the condition did not hold. */
+  private async updateIf(
+    id: string,
+    condition: Expression,
+    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues' | 'ConditionExpression'>,
+  ): Promise<JobResult | undefined> {
+    let attributes: Record<string, unknown> | undefined;
+    const applied = await writeIf({
+      condition,
+      send: async (expression) => {
+        const answer = await this.client.send(
           new UpdateCommand({
             ...update,
             TableName: this.tableName,
             Key: jobResultKey(id),
+            ConditionExpression: expression.ConditionExpression,
+            ExpressionAttributeNames: {
+              ...update.ExpressionAttributeNames,
+              ...expression.ExpressionAttributeNames,
+            },
+            ExpressionAttributeValues: {
+              ...update.ExpressionAttributeValues,
+              ...expression.ExpressionAttributeValues,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
-        if (attributes === undefined)
-          throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
-        const changed = jobResultFromItem(attributes);
-        await this.countTransition(from, changed);
-        return changed;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
-      }
-    }
-    const current = await this.get(id);
-    if (current === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
-    if (isRepeat(current)) return current;
-    const execution = current.execution === undefined ? '' : ` (execution "${current.execution}")`;
-    throw new StaleStateError(`Job result "${id}" is ${current.status}${execution}; cannot ${attempted}.`);
+        attributes = answer.Attributes;
+      },
+    });
+    if (!applied) return undefined;
+    if (attributes === undefined)
+      throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
+    return jobResultFromItem(attributes);
   }
 }

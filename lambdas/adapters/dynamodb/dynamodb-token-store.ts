@@ -1,19 +1,16 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../core/errors';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { TokenStore } from '../../core/ports';
 import type { Token } from '../../core/users';
-import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
+import { itemExists, putIfAbsent, writeIf } from './conditions';
+import type { DynamoDbStoreOptions } from './document-client';
 import { indexAttributes, tokenByIdQuery, tokenKey, tokenListQuery } from './keys';
 import { countByReading } from './list-counts';
 import { tokenFromItem, tokenToItem } from './mappers';
 import { queryPage } from './query-page';
+
+/** Keys are random; a clash means the same key was issued twice, which must never pass silently. */
+const TOKEN_KEY_TAKEN = 'A token with this key already exists.';
 
 export class DynamoDbTokenStore implements TokenStore {
   private readonly client: DynamoDBDocumentClient;
@@ -26,18 +23,7 @@ export class DynamoDbTokenStore implements TokenStore {
 
   /** Fails with ConflictError if a token with the same key hash exists (a key is never issued twice). */
   async create(token: Token): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: tokenToItem(token),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new ConflictError('A token with this key already exists.');
-      throw error;
-    }
+    await putIfAbsent(this.client, { TableName: this.tableName, Item: tokenToItem(token) }, TOKEN_KEY_TAKEN);
   }
 
   async findByKeyHash(keyHash: string): Promise<Token | undefined> {
@@ -69,20 +55,14 @@ export class DynamoDbTokenStore implements TokenStore {
   }
 
   /** Deletes the token in one conditional write; false when it was already gone. */
-  async delete(keyHash: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: tokenKey(keyHash),
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+  delete(keyHash: string): Promise<boolean> {
+    return writeIf({
+      condition: itemExists,
+      send: (condition) =>
+        this.client.send(
+          new DeleteCommand({ TableName: this.tableName, Key: tokenKey(keyHash), ...condition }),
+        ),
+    });
   }
 
   list(filter: { readonly user?: string | undefined }, page: PageRequest): Promise<Page<Token>> {

@@ -1,9 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../core/errors';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { MESSAGES } from '../../core/messages';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { UserStore } from '../../core/ports';
 import type { User } from '../../core/users';
-import { type DynamoDbStoreOptions, isConditionalCheckFailed } from './document-client';
+import { putIfAbsent } from './conditions';
+import type { DynamoDbStoreOptions } from './document-client';
 import { userKey, userListQuery } from './keys';
 import { countByReading } from './list-counts';
 import { userFromItem, userToItem } from './mappers';
@@ -19,19 +20,11 @@ export class DynamoDbUserStore implements UserStore {
   }
 
   async create(user: User): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: userToItem(user),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error))
-        throw new ConflictError('A user with that username already exists.');
-      throw error;
-    }
+    await putIfAbsent(
+      this.client,
+      { TableName: this.tableName, Item: userToItem(user) },
+      MESSAGES.usernameTaken,
+    );
   }
 
   async get(username: string): Promise<User | undefined> {

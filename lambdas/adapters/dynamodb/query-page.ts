@@ -22,6 +22,7 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BadRequestError } from '../../core/errors';
+import { MESSAGES } from '../../core/messages';
 import { MAX_PAGE_SIZE, type Page, type PageRequest } from '../../core/pagination';
 import {
   type CursorDirection,
@@ -117,7 +118,7 @@ async function paginate<T>(p: Paginator<T>): Promise<Page<T>> {
   let cursor: DecodedCursor | undefined;
   if (p.page.cursor !== undefined) {
     cursor = decodeCursor(p.page.cursor, { q: p.q, keyNames: p.keyNames });
-    if (!p.acceptsKey(cursor.key)) throw new BadRequestError('Invalid cursor.');
+    if (!p.acceptsKey(cursor.key)) throw new BadRequestError(MESSAGES.invalidCursor);
   }
   const link = (item: Item | undefined, dir: CursorDirection): string | undefined =>
     item === undefined ? undefined : encodeCursor(p.keyOf(item), dir, p.q);
