@@ -82,6 +82,8 @@ export interface LocalCountersign {
 }
 
 const TABLE_NAME = 'countersign';
+/** In the data directory: the admin token generated on first start, for the README's commands. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
 const RECONCILE_INTERVAL_MS = 15 * 60_000;
 
 export async function startLocalCountersign(options: LocalOptions = {}): Promise<LocalCountersign> {

@@ -1,8 +1,9 @@
 /** `npm start`: Countersign's local embedded mode. */
 import './quiet-node-version-warning';
 import './polyfills';
-import { resolve } from 'node:path';
-import { startLocalCountersign } from './composition';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ADMIN_TOKEN_FILE, startLocalCountersign } from './composition';
 
 function port(): number {
   const raw = process.env.PORT ?? '8080';
@@ -38,8 +39,12 @@ const countersign = await startLocalCountersign({
 
 console.log(`Countersign is running at ${countersign.url}/api/ (data in ${dataDir})`);
 if (countersign.generatedAdminToken) {
+  // Kept beside the data (readable by this user only), so that the README's commands can read it
+  // with `cat` and a token missed on the console is not lost.
+  const tokenFile = join(dataDir, ADMIN_TOKEN_FILE);
+  writeFileSync(tokenFile, `${countersign.generatedAdminToken}\n`, { mode: 0o600 });
   console.log(
-    `Created the superuser "admin". Its API token, shown only this once: ${countersign.generatedAdminToken}`,
+    `Created the superuser "admin". Its API token (also in ${tokenFile}): ${countersign.generatedAdminToken}`,
   );
 }
 console.log('Press Ctrl-C to stop.');
