@@ -1,10 +1,12 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CountersignStack } from '../lib/countersign-stack';
+import { stackPropsFromContext } from '../lib/deploy-context';
 
 const app = new App();
 new CountersignStack(app, 'Countersign', {
   description: 'Countersign: job scheduling with four-eyes approval',
+  ...stackPropsFromContext(app.node),
 });
 // Findings fail the synth; each accepted one is acknowledged on its own resource, next to its cause.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -15,6 +15,18 @@ export interface CountersignStackProps extends StackProps {
    * @default - the longest time limit in the job catalogue (`lambdas/jobs/catalogue.ts`)
    */
   readonly maxJobTimeLimit?: Duration;
+  /**
+   * Requests per second the API stage accepts in the steady state, from all clients together, so one
+   * noisy client cannot run up cost without bound; more are answered 429. Also
+   * `cdk deploy -c apiRateLimit=<n>`.
+   * @default 50
+   */
+  readonly apiRateLimit?: number;
+  /**
+   * Requests the stage accepts at once above the rate. Also `cdk deploy -c apiBurstLimit=<n>`.
+   * @default 100
+   */
+  readonly apiBurstLimit?: number;
 }
 
 export class CountersignStack extends Stack {
@@ -44,6 +56,8 @@ export class CountersignStack extends Stack {
       workflow: this.workflow,
       scheduler: this.scheduler,
       events: this.events,
+      ...(props.apiRateLimit === undefined ? {} : { throttlingRateLimit: props.apiRateLimit }),
+      ...(props.apiBurstLimit === undefined ? {} : { throttlingBurstLimit: props.apiBurstLimit }),
     });
     this.reconciler = new ScheduleReconciler(this, 'ScheduleReconciler', {
       store: this.store,
@@ -57,6 +71,10 @@ export class CountersignStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });
+    new CfnOutput(this, 'ApiRoot', {
+      value: `${this.api.url}/api/`,
+      description: "The API's root, as Nautobot clients and curl take it",
+    });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EventBusName', {
