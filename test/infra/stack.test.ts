@@ -6,6 +6,7 @@ describe('Class: CountersignStack', () => {
 
   it('outputs what clients and operators need', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'ApiRoot',
       'ApiUrl',
       'EventBusName',
       'ScheduleGroupName',
