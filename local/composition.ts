@@ -76,6 +76,8 @@ export interface LocalCountersign {
   readonly scheduler: LocalScheduler;
   /** DynamoDB requests made so far, for benchmarks of the calls each operation costs. */
   dynamodbRequestCount(): number;
+  /** DynamoDB writes that changed the table so far, for tests that prove a request wrote nothing. */
+  dynamodbAppliedWriteCount(): number;
   /** One pass of the schedule reconciler, as the deployed one runs every 15 minutes. */
   reconcile(): Promise<ReconcileResult>;
   close(): Promise<void>;
@@ -276,6 +278,7 @@ async function startWithStore(
     workflow,
     scheduler,
     dynamodbRequestCount: () => dynamodb.requestCount(),
+    dynamodbAppliedWriteCount: () => dynamodb.appliedWriteCount(),
     reconcile,
     close: async () => {
       clearInterval(reconcileTimer);
