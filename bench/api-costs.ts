@@ -1,62 +1,92 @@
 /**
  * What operations cost, printed as figures (a benchmark, not a test: timings on a shared machine are
- * noisy, counts are exact).
+ * noisy; counts, capacity units and state transitions are exact).
  *
- * 1. List latency as the table grows: job results listed newest first, by job, by status, and ten
- *    pages deep, on tables of growing size. Every list is one Query that reads what it returns, so
- *    latency should stay flat.
- * 2. Nautobot's limit/offset pagination at 1,000 and 100,000 rows: the pages a client follows.
- * 3. DynamoDB calls per API operation and per run, counted at the local DynamoDB, and the workflow's
- *    state transitions per run.
+ * 1. List latency as the table grows (job results newest first, by job, by status, ten pages deep).
+ * 2. API latency ÷ the time of the DynamoDB round trips it makes, per operation: HTTP requests through
+ *    the local server (authorizer and API handlers, as deployed) to dynalite on disk, each DynamoDB
+ *    call timed at the SDK client. The API here starts no workflow, so every call is the API's own.
+ * 3. Cost per 1,000 runs for a run started now, one scheduled occurrence and a refused duplicate
+ *    delivery: the states the real workflow definition enters in the local engine, the write and
+ *    read units DynamoDB reports (`ReturnConsumedCapacity`, plus index writes; see dynamodb-meter.ts),
+ *    Lambda invocations, API Gateway and Scheduler requests, and log bytes (estimated).
+ * 4. The stack's idle cost per month, from its synthesized resources, and the reconciler's passes.
  *
- * Run: `npm run bench:costs` (local mode's dynalite; no AWS).
+ *   npm run bench:costs [-- --samples 200] [-- --sizes 1000,100000] [-- --skip lists]
  */
 import '../local/quiet-node-version-warning';
 import '../local/polyfills';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
-import { jobResultCountedQueries } from '../lambdas/adapters/dynamodb/keys';
-import { adjustCounters, counterMoves } from '../lambdas/adapters/dynamodb/list-counts';
-import { jobResultToItem } from '../lambdas/adapters/dynamodb/mappers';
-import { countJobResults, listJobResults } from '../lambdas/core/job-result-queries';
+import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
+import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
+import { DynamoDbUserStore } from '../lambdas/adapters/dynamodb/dynamodb-user-store';
+import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { CountingBusinessMetrics } from '../lambdas/adapters/metrics/counting-business-metrics';
+import { systemClock, uuidGenerator } from '../lambdas/core/clock';
 import type { JobResult, JobResultFilter } from '../lambdas/core/job-results';
-import { JobCatalogue } from '../lambdas/core/jobs';
-import { type ListRequest, readPage } from '../lambdas/core/pagination';
+import { bootstrapAdmin } from '../lambdas/core/user-administration';
+import { createApiHandler } from '../lambdas/handlers/api-handler';
+import { createAuthorizerHandler } from '../lambdas/handlers/authorizer-handler';
+import { docsAssetsFrom } from '../lambdas/handlers/http/docs-assets';
+import { apiRoutes } from '../lambdas/handlers/http/routes';
+import { catalogue } from '../lambdas/jobs/catalogue';
+import { CountersignStack, type CountersignStackProps } from '../lib/countersign-stack';
 import { startLocalCountersign } from '../local/composition';
+import { LocalHttpServer } from '../local/http-server';
+import type { LocalLambda } from '../local/lambda-context';
 import { startLocalDynamoDb } from '../local/local-dynamodb';
+import { LocalInputSealer } from '../local/local-input-sealer';
+import { LOCAL_SCHEDULER, LocalScheduler } from '../local/local-scheduler';
+import { LOCAL_STATE_MACHINE_ARN } from '../local/local-workflow';
+import { LogEventPublisher } from '../local/log-event-publisher';
+import { DynamoDbMeter, type MeteredCall } from './dynamodb-meter';
+import { PRICES } from './prices';
 
-const SIZES = [500, 5_000, 20_000];
-const REPEATS = 15;
-const JOBS = ['local/a/One', 'local/a/Two', 'local/b/Three', 'local/b/Four', 'local/c/Five'];
-const STATUSES = ['SUCCESS', 'FAILURE', 'SUCCESS', 'SUCCESS', 'PENDING'] as const;
+const option = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const SAMPLES = Number(option('--samples') ?? 100);
+const SIZES = (option('--sizes') ?? '1000,100000').split(',').map(Number);
+const SKIP = new Set((option('--skip') ?? '').split(','));
+const TOKEN = 'bench-admin-token';
+const TABLE = 'countersign';
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const usd = (value: number) => `$${value.toFixed(4)}`;
+
+// 1 ────────────────────────────────────────────────────────────────────────────────────────────────
 
 async function listLatency(): Promise<void> {
-  console.log('List latency (median of %d, ms) and DynamoDB requests per list, page size 50', REPEATS);
+  const JOBS = ['local/a/One', 'local/a/Two', 'local/b/Three', 'local/b/Four', 'local/c/Five'];
+  const STATUSES = ['SUCCESS', 'FAILURE', 'SUCCESS', 'SUCCESS', 'PENDING'] as const;
+  const repeats = 15;
+  console.log(`1. List latency (median of ${repeats}, ms), page size 50, dynalite on disk`);
   console.log(
-    'rows'.padStart(7),
-    'newest'.padStart(8),
-    'by job'.padStart(8),
-    'by status'.padStart(10),
-    'page 10'.padStart(8),
-    'requests'.padStart(9),
+    `${'rows'.padStart(8)}${'newest'.padStart(9)}${'by job'.padStart(9)}${'by status'.padStart(11)}${'page 10'.padStart(9)}${'requests'.padStart(10)}`,
   );
+  const rows: number[][] = [];
   for (const size of SIZES) {
-    const dynamodb = await startLocalDynamoDb({ tableName: 'bench' });
+    const dir = await mkdtemp(join(tmpdir(), 'countersign-bench-'));
+    const dynamodb = await startLocalDynamoDb({ tableName: TABLE, path: dir });
     const store = new DynamoDbJobResultStore({
       client: createDocumentClient(dynamodb.client),
-      tableName: 'bench',
+      tableName: TABLE,
     });
     const start = Date.parse('2026-01-01T00:00:00.000Z');
-    for (let i = 0; i < size; i += 50) {
+    for (let i = 0; i < size; i += 100) {
       await Promise.all(
-        Array.from({ length: Math.min(50, size - i) }, (_, k): JobResult => {
+        Array.from({ length: Math.min(100, size - i) }, (_, k): JobResult => {
           const n = i + k;
           return {
             id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -74,7 +104,9 @@ async function listLatency(): Promise<void> {
     const time = async (filter: JobResultFilter, pagesDeep = 1) => {
       const samples: number[] = [];
       let requests = 0;
-      for (let r = 0; r < REPEATS; r += 1) {
+      // Unmeasured first passes, so the first table size is not charged for warming up the process.
+      for (let r = 0; r < 3; r += 1) await store.list(filter, { limit: 50 });
+      for (let r = 0; r < repeats; r += 1) {
         let cursor: string | undefined;
         for (let page = 1; page < pagesDeep; page += 1)
           cursor = (await store.list(filter, { limit: 50, cursor })).next;
@@ -82,250 +114,423 @@ async function listLatency(): Promise<void> {
         const t0 = performance.now();
         await store.list(filter, { limit: 50, cursor });
         samples.push(performance.now() - t0);
-        requests = dynamodb.requestCount() - before;
+        requests = Math.max(requests, dynamodb.requestCount() - before);
       }
       return { ms: median(samples), requests };
     };
-    const newest = await time({});
-    const byJob = await time({ jobPath: 'local/b/Three' });
-    const byStatus = await time({ status: 'FAILURE' });
-    const deep = await time({}, 10);
+    const figures = [
+      await time({}),
+      await time({ jobPath: 'local/b/Three' }),
+      await time({ status: 'FAILURE' }),
+      await time({}, 10),
+    ];
+    rows.push(figures.map((figure) => figure.ms));
     console.log(
-      String(size).padStart(7),
-      newest.ms.toFixed(1).padStart(8),
-      byJob.ms.toFixed(1).padStart(8),
-      byStatus.ms.toFixed(1).padStart(10),
-      deep.ms.toFixed(1).padStart(8),
-      String(Math.max(newest.requests, byJob.requests, byStatus.requests, deep.requests)).padStart(9),
+      `${String(size).padStart(8)}${figures.map((f, i) => f.ms.toFixed(1).padStart(i === 2 ? 11 : 9)).join('')}` +
+        `${String(Math.max(...figures.map((f) => f.requests))).padStart(10)}`,
     );
     await dynamodb.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (first && last && rows.length > 1) {
+    const growth = Math.max(...last.map((ms, i) => ms / (first[i] ?? ms)));
+    console.log(`   ${SIZES[0]} → ${SIZES.at(-1)} rows: slowest list ${growth.toFixed(2)}× (goal ≤ 1.3×)`);
   }
 }
 
-async function operationCosts(): Promise<void> {
-  const token = 'bench-admin-token';
-  const server = await startLocalCountersign({
-    port: 0,
-    adminToken: token,
-    logLevel: 'SILENT',
-    startScheduler: false,
+// 2 ────────────────────────────────────────────────────────────────────────────────────────────────
+
+async function apiLatency(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'countersign-bench-'));
+  const meter = new DynamoDbMeter({ indexWrites: false });
+  const dynamodb = await startLocalDynamoDb({
+    tableName: TABLE,
+    path: dir,
+    instrument: (client) => meter.install(client, client),
   });
+  const client = createDocumentClient(dynamodb.client);
+  const stores = { client, tableName: TABLE };
+  const results = new DynamoDbJobResultStore(stores);
+  const users = new DynamoDbUserStore(stores);
+  const tokens = new DynamoDbTokenStore(stores);
+  const scheduledJobs = new DynamoDbScheduledJobStore({ ...stores, clock: systemClock });
+  const localScheduler = new LocalScheduler({ clock: systemClock, invokeTarget: async () => undefined });
+  const scheduler = new EventBridgeScheduleGateway({
+    client: localScheduler,
+    groupName: LOCAL_SCHEDULER.groupName,
+    targetArn: LOCAL_STATE_MACHINE_ARN,
+    roleArn: LOCAL_SCHEDULER.roleArn,
+    deadLetterQueueArn: LOCAL_SCHEDULER.deadLetterQueueArn,
+    clock: systemClock,
+  });
+  await bootstrapAdmin({ users, tokens, clock: systemClock, ids: uuidGenerator }, TOKEN);
+  const logger = new Logger({ logLevel: 'SILENT' });
+  const server = new LocalHttpServer({
+    authorizer: createAuthorizerHandler({ users, tokens, clock: systemClock }, logger) as LocalLambda,
+    api: createApiHandler(
+      apiRoutes({
+        catalogue,
+        results,
+        users,
+        tokens,
+        scheduledJobs,
+        scheduler,
+        // Runs are recorded PENDING and not executed: only the API's own DynamoDB calls are timed.
+        workflow: {
+          startRun: async (run) => `${LOCAL_STATE_MACHINE_ARN}:${run.jobResultId}`,
+          startOccurrence: async (occurrence) => `${LOCAL_STATE_MACHINE_ARN}:${occurrence.scheduledJobId}`,
+        },
+        inputSealer: new LocalInputSealer(),
+        events: new LogEventPublisher(logger),
+        metrics: new CountingBusinessMetrics(),
+        clock: systemClock,
+        ids: uuidGenerator,
+        logger,
+        runtimeMode: 'local',
+        // The docs page is not measured; an empty directory serves nothing.
+        docsAssets: docsAssetsFrom(tmpdir()),
+      }),
+      logger,
+    ) as LocalLambda,
+  });
+  const url = await server.listen(0);
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, {
+    const response = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
-    return (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
-  };
-  const measure = async (label: string, action: () => Promise<unknown>) => {
-    await server.workflow.idle();
-    const before = server.dynamodbRequestCount();
-    const value = await action();
-    console.log(`${label.padEnd(58)} ${String(server.dynamodbRequestCount() - before).padStart(3)}`);
-    return value;
+    if (response.status >= 300)
+      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
   };
 
-  console.log('\nDynamoDB requests per operation (each API request includes 2 for the authorizer)');
-  await measure('GET /api/extras/jobs/', () => call('GET', '/api/extras/jobs/'));
-  const run = (await measure('POST run now, with its workflow execution to SUCCESS', async () => {
-    const response = await call('POST', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {});
-    await server.workflow.idle();
-    return response;
-  })) as { job_result: { id: string } };
-  const transitions = server.workflow
-    .history(run.job_result.id)
-    .filter((e) => e.type === 'StateEntered').length;
-  await measure('GET /api/extras/job-results/{id}/', () =>
-    call('GET', `/api/extras/job-results/${run.job_result.id}/`),
+  console.log(
+    `\n2. API latency ÷ its DynamoDB round trips (median of ${SAMPLES}; each call timed at the SDK client; goal ≤ 1.5×)`,
   );
-  await measure('GET /api/extras/job-results/?limit=50', () =>
-    call('GET', '/api/extras/job-results/?limit=50'),
+  console.log(
+    `${'operation'.padEnd(40)}${'latency'.padStart(9)}${'in DynamoDB'.padStart(13)}${'ratio'.padStart(7)}  calls`,
   );
-  const scheduled = (await measure('POST run with a daily schedule', () =>
-    call('POST', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {
-      schedule: { name: 'bench daily', interval: 'daily', start_time: '2031-01-01T09:00:00Z' },
-    }),
-  )) as { scheduled_job: { id: string } };
-  await measure('GET /api/extras/scheduled-jobs/?limit=50', () =>
-    call('GET', '/api/extras/scheduled-jobs/?limit=50'),
-  );
-  await measure('PATCH pause', () =>
-    call('PATCH', `/api/extras/scheduled-jobs/${scheduled.scheduled_job.id}/`, { enabled: false }),
-  );
-  await measure('PATCH resume', () =>
-    call('PATCH', `/api/extras/scheduled-jobs/${scheduled.scheduled_job.id}/`, { enabled: true }),
-  );
-  await measure('One scheduled occurrence, claim to count', async () => {
-    await server.workflow.startExecution({
-      scheduled_job_id: scheduled.scheduled_job.id,
-      scheduled_time: '2031-01-01T09:00:00Z',
-    });
-    await server.workflow.idle();
-  });
-  await measure('The same occurrence delivered again (refused)', async () => {
-    await server.workflow.startExecution({
-      scheduled_job_id: scheduled.scheduled_job.id,
-      scheduled_time: '2031-01-01T09:00:00Z',
-    });
-    await server.workflow.idle();
-  });
-  await measure('DELETE scheduled job', () =>
-    call('DELETE', `/api/extras/scheduled-jobs/${scheduled.scheduled_job.id}/`),
-  );
-  // Approvals: the admin requests, a second user decides (no one approves their own request).
-  await call('POST', '/api/users/users/', { username: 'approver', permissions: ['view', 'run', 'approve'] });
-  const approverToken = ((await call('POST', '/api/users/tokens/', { user: 'approver' })) as { key: string })
-    .key;
-  const decide = async (path: string) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Token ${approverToken}` },
-    });
-    await response.text();
+  const measure = async (label: string, action: (i: number) => Promise<void>) => {
+    const latencies: number[] = [];
+    const database: number[] = [];
+    const ratios: number[] = [];
+    let calls: readonly MeteredCall[] = [];
+    for (let i = 0; i < SAMPLES; i += 1) {
+      const mark = meter.calls.length;
+      const t0 = performance.now();
+      await action(i);
+      const ms = performance.now() - t0;
+      calls = meter.since(mark);
+      const inDatabase = calls.reduce((sum, c) => sum + c.ms, 0);
+      latencies.push(ms);
+      database.push(inDatabase);
+      ratios.push(ms / inDatabase);
+    }
+    const byOperation = new Map<string, number>();
+    for (const c of calls) byOperation.set(c.operation, (byOperation.get(c.operation) ?? 0) + 1);
+    const ratio = median(ratios);
+    console.log(
+      `${label.padEnd(40)}${`${median(latencies).toFixed(2)} ms`.padStart(9)}${`${median(database).toFixed(2)} ms`.padStart(13)}` +
+        `${`${ratio.toFixed(2)}×`.padStart(7)}  ${[...byOperation].map(([op, n]) => `${n} ${op}`).join(', ')}${ratio <= 1.5 ? '' : '  (over)'}`,
+    );
   };
-  const requestApproval = async (name: string) =>
-    (
-      (await call('POST', '/api/extras/jobs/local/example/RotateCredentials/run/', {
+  await measure('GET jobs list', () => call('GET', '/api/extras/jobs/'));
+  await measure('POST run now', () =>
+    call('POST', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {}),
+  );
+  await measure('GET job-results list (50)', () => call('GET', '/api/extras/job-results/?limit=50'));
+  await measure('POST create a daily schedule', (i) =>
+    call('POST', '/api/extras/jobs/local/example/MyJobWithNoVars/run/', {
+      schedule: { name: `bench daily ${i}`, interval: 'daily', start_time: '2031-01-01T09:00:00Z' },
+    }),
+  );
+  await measure('GET scheduled-jobs list (50)', () => call('GET', '/api/extras/scheduled-jobs/?limit=50'));
+  // Approvals: the admin requests, a second user decides (no one approves their own request).
+  const approver = await bootstrapApprover(url);
+  const request = async (name: string) => {
+    const response = await fetch(`${url}/api/extras/jobs/local/example/RotateCredentials/run/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
         data: { service: 'db' },
         schedule: { name, interval: 'future', start_time: '2031-01-01T09:00:00Z' },
-      })) as { scheduled_job: { id: string } }
-    ).scheduled_job.id;
-  const toApprove = await measure('POST run needing approval (queued)', () =>
-    requestApproval('bench approve'),
-  );
-  await measure('POST approve (decision, then schedule created)', () =>
-    decide(`/api/extras/scheduled-jobs/${toApprove}/approve/`),
-  );
-  const toDeny = await requestApproval('bench deny');
-  await measure('POST deny', () => decide(`/api/extras/scheduled-jobs/${toDeny}/deny/`));
-  const toDryRun = await requestApproval('bench dry run');
-  await measure('POST dry-run, with its workflow execution to SUCCESS', async () => {
-    await decide(`/api/extras/scheduled-jobs/${toDryRun}/dry-run/`);
-    await server.workflow.idle();
+      }),
+    });
+    return ((await response.json()) as { scheduled_job: { id: string } }).scheduled_job.id;
+  };
+  const decide = async (path: string) => {
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Token ${approver}` },
+    });
+    if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+  const pending: string[] = [];
+  await measure('POST run needing approval (queued)', async (i) => {
+    const response = await fetch(`${url}/api/extras/jobs/local/example/RotateCredentials/run/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        data: { service: 'db' },
+        schedule: { name: `bench approval ${i}`, interval: 'future', start_time: '2031-01-01T09:00:00Z' },
+      }),
+    });
+    pending.push(((await response.json()) as { scheduled_job: { id: string } }).scheduled_job.id);
   });
-  const immediate = (
-    (await call('POST', '/api/extras/jobs/local/example/RotateCredentials/run/', {
-      data: { service: 'db' },
-    })) as { scheduled_job: { id: string } }
-  ).scheduled_job.id;
-  await measure('POST approve of an immediately request, with its run', async () => {
-    await decide(`/api/extras/scheduled-jobs/${immediate}/approve/`);
-    await server.workflow.idle();
-  });
-  console.log(`\nState transitions of a run started now: ${transitions} (states entered)`);
+  await measure('POST approve (decision, then schedule)', (i) =>
+    decide(`/api/extras/scheduled-jobs/${pending[i]}/approve/`),
+  );
+  const toDeny: string[] = [];
+  for (let i = 0; i < SAMPLES; i += 1) toDeny.push(await request(`bench deny ${i}`));
+  await measure('POST deny', (i) => decide(`/api/extras/scheduled-jobs/${toDeny[i]}/deny/`));
   await server.close();
+  await dynamodb.close();
+  await rm(dir, { recursive: true, force: true });
+
+  /** A second user with `approve`, and a token for it, made through the API as an operator would. */
+  async function bootstrapApprover(base: string): Promise<string> {
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as { key?: string };
+    };
+    await post('/api/users/users/', { username: 'approver', permissions: ['view', 'run', 'approve'] });
+    return (await post('/api/users/tokens/', { user: 'approver' })).key as string;
+  }
 }
 
-/**
- * 3. Nautobot pagination at 1,000 and 100,000 rows: the pages a client such as pynautobot follows,
- * each with its `count` (as the API answers them: page and count read together). Rows are loaded
- * with BatchWriteItem and counted once by the reconciler's repair pass, as after a bulk import.
- */
-async function nautobotPagination(): Promise<void> {
-  const sizes = [1_000, 100_000];
-  const admin = { username: 'bench', isSuperuser: true, permissions: [], writeEnabled: true };
-  const rows: Record<number, Record<string, number>> = {};
-  console.log('\nNautobot pagination: median ms of %d, page and count together', REPEATS);
-  for (const size of sizes) {
-    const dynamodb = await startLocalDynamoDb({ tableName: 'bench' });
-    const client = createDocumentClient(dynamodb.client);
-    const results = new DynamoDbJobResultStore({ client, tableName: 'bench' });
-    const start = Date.parse('2026-01-01T00:00:00.000Z');
-    const loadStarted = performance.now();
-    // The counters as `create` would have left them, added up and written once.
-    const counts = new Map<string, number>();
-    for (let i = 0; i < size; i += 25 * 8) {
-      await Promise.all(
-        Array.from({ length: 8 }, (_, batch) => {
-          const items = Array.from({ length: 25 }, (_, k) => i + batch * 25 + k)
-            .filter((n) => n < size)
-            .map((n) => {
-              const result: JobResult = {
-                id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-                jobPath: JOBS[n % JOBS.length] as string,
-                name: 'bench',
-                status: STATUSES[n % STATUSES.length] ?? 'SUCCESS',
-                user: 'bench',
-                dryrun: false,
-                dateCreated: new Date(start + n * 1000).toISOString(),
-                logs: [],
-              };
-              for (const [name, delta] of counterMoves([], jobResultCountedQueries(result)))
-                counts.set(name, (counts.get(name) ?? 0) + delta);
-              return jobResultToItem(result);
-            });
-          return items.length === 0
-            ? Promise.resolve()
-            : client.send(
-                new BatchWriteCommand({
-                  RequestItems: { bench: items.map((Item) => ({ PutRequest: { Item } })) },
-                }),
-              );
-        }),
-      );
-    }
-    await adjustCounters({ client, tableName: 'bench' }, counts);
-    const loaded = performance.now() - loadStarted;
-    const repairStarted = performance.now();
-    const repaired = await results.repairCounts();
-    const repairMs = performance.now() - repairStarted;
-    const deps = { results, catalogue: new JobCatalogue([]) };
-    const list = (request: ListRequest) =>
-      Promise.all([
-        readPage((page) => listJobResults(results, admin, {}, page), request),
-        countJobResults(deps, admin, {}),
-      ]);
-    const time = async (request: () => Promise<ListRequest>) => {
-      const samples: number[] = [];
-      for (let r = 0; r < REPEATS; r += 1) {
-        const ready = await request();
-        const t0 = performance.now();
-        const [, count] = await list(ready);
-        samples.push(performance.now() - t0);
-        if (count !== size) throw new Error(`count ${count}, expected ${size}`);
-      }
-      return median(samples);
-    };
-    const cursorAfter = async (pages: number) => {
-      let cursor: string | undefined;
-      for (let page = 0; page < pages; page += 1) cursor = (await list({ limit: 50, cursor }))[0].next;
-      return cursor;
-    };
-    const next2 = await cursorAfter(1);
-    const next10 = await cursorAfter(9);
-    rows[size] = {
-      'first page (?limit=50)': await time(async () => ({ limit: 50 })),
-      'next link, page 2': await time(async () => ({ limit: 50, offset: 50, cursor: next2 })),
-      'next link, page 10': await time(async () => ({ limit: 50, offset: 450, cursor: next10 })),
-      "pynautobot's 2nd call (?limit=count&offset=50)": await time(async () => ({ limit: 1000, offset: 50 })),
-      'threaded ?limit=0 (1,000 rows)': await time(async () => ({ limit: 1000 })),
-      'threaded ?offset=1000&limit=1000': await time(async () => ({ limit: 1000, offset: 1000 })),
-    };
-    console.log(
-      `  ${size} rows: loaded in ${(loaded / 1000).toFixed(1)} s; a repair pass recounted ${counts.size} counters ` +
-        `(${repaired} corrected) in ${(repairMs / 1000).toFixed(1)} s`,
-    );
-    await dynamodb.close();
-  }
-  const [small, large] = sizes.map((size) => rows[size] ?? {});
-  console.log(
-    `${'page'.padEnd(48)} ${'1k rows'.padStart(9)} ${'100k rows'.padStart(10)} ${'ratio'.padStart(6)}`,
+// 3 ────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Estimated billed milliseconds per invocation on arm64 at 512 MB (DynamoDB in-region ~5 ms a call). */
+const LAMBDA_MS = { authorizer: 15, api: 40, runStep: 20, runJob: 25 } as const;
+const LAMBDA_GB = 0.5;
+/** Estimated log bytes: per invocation (START, END, REPORT and one application line), per workflow
+ * history event (logged at level ALL without execution data), per EMF metric line. */
+const LOG_BYTES = { invocation: 800, workflowEvent: 350, metric: 400 } as const;
+
+interface RunCost {
+  readonly transitions: number;
+  readonly invocations: {
+    readonly authorizer: number;
+    readonly api: number;
+    readonly runStep: number;
+    readonly runJob: number;
+  };
+  readonly wru: number;
+  readonly rru: number;
+  readonly httpRequests: number;
+  readonly schedulerInvocations: number;
+  readonly historyEvents: number;
+  readonly metricLines: number;
+}
+
+function itemize(cost: RunCost) {
+  const invocations = Object.values(cost.invocations).reduce((a, b) => a + b, 0);
+  const gbSeconds = Object.entries(cost.invocations).reduce(
+    (sum, [fn, n]) => sum + n * (LAMBDA_MS[fn as keyof typeof LAMBDA_MS] / 1000) * LAMBDA_GB,
+    0,
   );
-  for (const [label, ms] of Object.entries(small ?? {})) {
-    const big = large?.[label] ?? Number.NaN;
-    console.log(
-      `${label.padEnd(48)} ${ms.toFixed(1).padStart(9)} ${big.toFixed(1).padStart(10)} ${(big / ms).toFixed(2).padStart(6)}`,
-    );
-  }
+  const logBytes =
+    invocations * LOG_BYTES.invocation +
+    cost.historyEvents * LOG_BYTES.workflowEvent +
+    cost.metricLines * LOG_BYTES.metric;
+  const items = {
+    'Step Functions': cost.transitions * PRICES.stepFunctionsTransition,
+    'Lambda requests': invocations * PRICES.lambdaRequest,
+    'Lambda duration (est.)': gbSeconds * PRICES.lambdaArmGbSecond,
+    'DynamoDB writes': cost.wru * PRICES.dynamoDbWru,
+    'DynamoDB reads': cost.rru * PRICES.dynamoDbRru,
+    'API Gateway': cost.httpRequests * PRICES.httpApiRequest,
+    Scheduler: cost.schedulerInvocations * PRICES.schedulerInvocation,
+    'Logs (est.)': logBytes * PRICES.logsIngestedByte,
+  };
+  return { items, total: Object.values(items).reduce((a, b) => a + b, 0), invocations };
 }
 
-// `--only=pagination` runs section 2 alone (the 100,000-row load takes a few minutes).
-if (process.argv.includes('--only=pagination')) {
-  await nautobotPagination();
-} else {
-  await listLatency();
-  await nautobotPagination();
-  await operationCosts();
+async function runCosts(): Promise<void> {
+  const meter = new DynamoDbMeter({ indexWrites: true });
+  const server = await startLocalCountersign({
+    port: 0,
+    adminToken: TOKEN,
+    logLevel: 'SILENT',
+    startScheduler: false,
+    instrumentDynamoDb: (client, endpoint) =>
+      meter.install(
+        client,
+        new DynamoDBClient({
+          endpoint,
+          region: 'local',
+          credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+        }),
+      ),
+  });
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Token ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as Record<string, { id: string } | null>;
+  };
+  const metricLines = () => Object.values(server.metrics.snapshot()).reduce((a, b) => a + b, 0);
+  const observe = async (
+    action: () => Promise<string>,
+    http: number,
+    scheduler: number,
+  ): Promise<RunCost> => {
+    await server.workflow.idle();
+    const mark = meter.calls.length;
+    const metricsBefore = metricLines();
+    const execution = await action();
+    await server.workflow.idle();
+    const calls = meter.since(mark);
+    const history = server.workflow.history(execution);
+    const tasks = history.filter((event) => event.type === 'TaskScheduled');
+    return {
+      transitions: history.filter((event) => event.type === 'StateEntered').length,
+      invocations: {
+        authorizer: http,
+        api: http,
+        runStep: tasks.filter((task) => task.state !== 'RunJob').length,
+        runJob: tasks.filter((task) => task.state === 'RunJob').length,
+      },
+      wru: calls.reduce((sum, c) => sum + c.writeUnits, 0),
+      rru: calls.reduce((sum, c) => sum + c.readUnits, 0),
+      httpRequests: http,
+      schedulerInvocations: scheduler,
+      historyEvents: history.length,
+      metricLines: metricLines() - metricsBefore,
+    };
+  };
+
+  const runNow = await observe(
+    async () => {
+      const answer = await post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {});
+      return answer.job_result?.id as string;
+    },
+    1,
+    0,
+  );
+  const created = await post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {
+    schedule: {
+      name: 'bench costs',
+      interval: 'daily',
+      start_time: new Date(Date.now() + 60_000).toISOString(),
+    },
+  });
+  const occurrence = {
+    scheduled_job_id: created.scheduled_job?.id,
+    scheduled_time: new Date().toISOString(),
+  };
+  const name = (arn: string) => arn.split(':').pop() as string;
+  const scheduled = await observe(async () => name(await server.workflow.startExecution(occurrence)), 0, 1);
+  const duplicate = await observe(async () => name(await server.workflow.startExecution(occurrence)), 0, 1);
+  await server.close();
+
+  console.log(
+    '\n3. Cost per 1,000 runs, us-east-1 list prices (bench/prices.ts); goal ≤ $0.20 a run, ≤ $0.02 a duplicate',
+  );
+  const runs = [
+    ['run now', runNow, 0.2],
+    ['scheduled occurrence', scheduled, 0.2],
+    ['refused duplicate', duplicate, 0.02],
+  ] as const;
+  const itemized = runs.map(([label, cost, goal]) => ({ label, cost, goal, ...itemize(cost) }));
+  console.log(`${''.padEnd(24)}${itemized.map((r) => r.label.padStart(22)).join('')}`);
+  const counts: [string, (c: RunCost, invocations: number) => string][] = [
+    ['states entered', (c) => String(c.transitions)],
+    ['Lambda invocations', (_c, n) => String(n)],
+    ['DynamoDB WRU / RRU', (c) => `${c.wru} / ${c.rru}`],
+  ];
+  for (const [label, value] of counts) {
+    console.log(
+      `${label.padEnd(24)}${itemized.map((r) => value(r.cost, r.invocations).padStart(22)).join('')}`,
+    );
+  }
+  for (const item of Object.keys(itemized[0]?.items ?? {})) {
+    console.log(
+      `${item.padEnd(24)}${itemized.map((r) => usd(1000 * ((r.items as Record<string, number>)[item] ?? 0)).padStart(22)).join('')}`,
+    );
+  }
+  console.log(
+    `${'total per 1,000'.padEnd(24)}${itemized.map((r) => `${usd(1000 * r.total)} ${1000 * r.total <= r.goal ? 'ok' : 'OVER'}`.padStart(22)).join('')}`,
+  );
+  console.log(
+    '   Sensitive input adds nothing per run by default (the Parameter Store key is read once per cold start);\n' +
+      `   with inputSealing=customer-managed-key it adds 2 KMS requests, ${usd(2000 * PRICES.kmsRequest)} per 1,000.`,
+  );
 }
+
+// 4 ────────────────────────────────────────────────────────────────────────────────────────────────
+
+async function idleCost(): Promise<void> {
+  // One reconcile pass over an empty store: what the timer costs when nothing happens.
+  const meter = new DynamoDbMeter({ indexWrites: false });
+  const server = await startLocalCountersign({
+    port: 0,
+    adminToken: TOKEN,
+    logLevel: 'SILENT',
+    startScheduler: false,
+    instrumentDynamoDb: (client) => meter.install(client, client),
+  });
+  const mark = meter.calls.length;
+  await server.reconcile();
+  const pass = meter.since(mark);
+  await server.close();
+  const passRru = pass.reduce((sum, c) => sum + c.readUnits, 0);
+  const passCost =
+    PRICES.lambdaRequest +
+    0.1 * LAMBDA_GB * PRICES.lambdaArmGbSecond + // ~100 ms
+    passRru * PRICES.dynamoDbRru +
+    (LOG_BYTES.invocation + 300) * PRICES.logsIngestedByte;
+
+  console.log('\n4. Idle cost per month of the synthesized stack (no requests, no runs; goal $0 by default)');
+  const variants: [string, CountersignStackProps][] = [
+    ['default', {}],
+    ['inputSealing=customer-managed-key', { inputSealing: 'customer-managed-key' }],
+    [
+      'with alarm actions (5 alarms)',
+      { alarmActions: [{ bind: () => ({ alarmActionArn: 'arn:aws:sns:us-east-1:123456789012:t' }) }] },
+    ],
+  ];
+  for (const [label, props] of variants) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const template = Template.fromStack(new CountersignStack(app, 'Countersign', props)).toJSON() as {
+      Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+    };
+    const resources = Object.values(template.Resources);
+    const count = (type: string) => resources.filter((r) => r.Type === type).length;
+    const passesPerMonth = resources
+      .filter((r) => r.Type === 'AWS::Events::Rule')
+      .map((r) => /^rate\((\d+) minutes?\)$/.exec(String(r.Properties?.ScheduleExpression)))
+      .reduce((sum, match) => sum + (match ? (30 * 24 * 60) / Number(match[1]) : 0), 0);
+    const items = {
+      'KMS keys': count('AWS::KMS::Key') * PRICES.kmsKeyMonth,
+      alarms: count('AWS::CloudWatch::Alarm') * PRICES.alarmMonth,
+      secrets: count('AWS::SecretsManager::Secret') * PRICES.secretMonth,
+      [`reconciler (${passesPerMonth} passes, ${passRru} RRU each)`]: passesPerMonth * passCost,
+    };
+    const total = Object.values(items).reduce((a, b) => a + b, 0);
+    console.log(
+      `   ${label.padEnd(36)} $${total.toFixed(3)}/month = ${Object.entries(items)
+        .map(([item, cost]) => `${item} $${cost.toFixed(3)}`)
+        .join(' + ')}`,
+    );
+  }
+  console.log(
+    '   Not counted: storage (an empty table, log groups and the parameter cost nothing to keep), and the\n' +
+      "   always-free tiers, which cover the reconciler's Lambda requests, duration and logs (not its reads).",
+  );
+}
+
+if (!SKIP.has('lists')) await listLatency();
+if (!SKIP.has('api')) await apiLatency();
+if (!SKIP.has('runs')) await runCosts();
+if (!SKIP.has('idle')) await idleCost();

@@ -1,22 +1,64 @@
 /**
- * Bundles each Lambda entry point with the deployed esbuild settings (lib/bundling.ts) and prints its
- * minified and gzipped size, plus the packages that weigh most in it.
+ * Bundles each Lambda entry point with the deployed esbuild settings (lib/bundling.ts) and prints,
+ * per function: its minified and gzipped size against the size budget, and its module init time
+ * (process start → handler module imported, in fresh Node processes, median and max of 10) against
+ * the init budget, next to a bare `node` for reference; then the packages that weigh most in each.
  *
- *   npx tsx bench/bundle-sizes.ts [--top N]
+ *   npm run bench [-- --top N] [-- --runs N]
+ *
+ * Sizes are exact and are also enforced by test/infra/bundle-sizes.test.ts; times vary with the
+ * machine and its load, which is why they are printed here and not asserted anywhere.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { esbuildBuildOptions, HANDLER_ENTRIES, type HandlerName, PROJECT_ROOT } from '../lib/bundling';
+import {
+  BUNDLE_SIZE_BUDGET_BYTES,
+  BUNDLE_SIZE_GOAL_BYTES,
+  esbuildBuildOptions,
+  HANDLER_ENTRIES,
+  type HandlerName,
+  MODULE_INIT_GOAL_MS,
+  PROJECT_ROOT,
+} from '../lib/bundling';
 
-const topArg = process.argv.indexOf('--top');
-const top = topArg >= 0 ? Number(process.argv[topArg + 1] ?? 5) : 5;
+const run = promisify(execFile);
+const option = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? Number(process.argv[at + 1] ?? fallback) : fallback;
+};
+const top = option('--top', 5);
+const runs = option('--runs', 10);
 
-interface BundleSize {
+/** What the stack sets, so each module's cold-start configuration check passes as deployed. */
+const LAMBDA_ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SESSION_TOKEN: 'bench',
+  TABLE_NAME: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'countersign',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+  STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
+  SCHEDULE_GROUP_NAME: 'countersign',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+  SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  SCHEDULER_TARGET_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
+  INPUT_KEY_PARAMETER: '/countersign/bench',
+  EVENT_BUS_NAME: 'countersign-bench',
+};
+
+interface Measured {
   readonly name: HandlerName;
   readonly bytes: number;
   readonly gzipBytes: number;
   readonly heaviest: readonly (readonly [string, number])[];
+  readonly initMs: readonly number[];
 }
 
 /** `node_modules/@scope/name/...` → `@scope/name`; anything else is the project's own code. */
@@ -36,33 +78,91 @@ function heaviestPackages(metafile: Metafile): [string, number][] {
   return [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
 }
 
-async function measure(name: HandlerName): Promise<BundleSize> {
+/** Milliseconds from process start (performance.timeOrigin) to the module imported, per fresh process. */
+async function initTimes(modulePath: string | undefined, dir: string): Promise<number[]> {
+  const driver = join(dir, `driver-${Math.random().toString(36).slice(2)}.mjs`);
+  await writeFile(
+    driver,
+    `${modulePath === undefined ? '' : `await import(${JSON.stringify(modulePath)});\n`}process.stdout.write(String(performance.now()));\n`,
+  );
+  const times: number[] = [];
+  // One at a time: parallel processes would measure each other.
+  for (let i = 0; i < runs; i += 1) {
+    const { stdout } = await run(process.execPath, [driver], { env: LAMBDA_ENV }).catch((error: unknown) => {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+      throw new Error(
+        `${modulePath} failed to load: ${stderr
+          .split('\n')
+          .filter((line) => /Error/.test(line))
+          .at(-1)
+          ?.slice(0, 300)}`,
+      );
+    });
+    times.push(Number(stdout));
+  }
+  return times;
+}
+
+async function measure(name: HandlerName, dir: string): Promise<Measured> {
+  const outfile = join(dir, name, 'index.mjs');
   const result = await build({
     ...esbuildBuildOptions(join(PROJECT_ROOT, HANDLER_ENTRIES[name])),
-    outfile: join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes', name, 'index.mjs'),
-    write: false,
+    outfile,
     metafile: true,
     logLevel: 'warning',
+    write: false,
   });
   const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'));
   if (!code) throw new Error(`esbuild produced no bundle for ${name}`);
+  await rm(join(dir, name), { recursive: true, force: true });
+  await build({
+    ...esbuildBuildOptions(join(PROJECT_ROOT, HANDLER_ENTRIES[name])),
+    outfile,
+    logLevel: 'warning',
+  });
   return {
     name,
     bytes: code.contents.byteLength,
     gzipBytes: gzipSync(code.contents, { level: 9 }).byteLength,
     heaviest: heaviestPackages(result.metafile),
+    initMs: await initTimes(outfile, dir),
   };
 }
 
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const mark = (ok: boolean) => (ok ? 'ok' : 'OVER');
 
-const sizes = await Promise.all((Object.keys(HANDLER_ENTRIES) as HandlerName[]).map(measure));
+const dir = await mkdtemp(join(tmpdir(), 'countersign-bench-'));
+try {
+  const bare = await initTimes(undefined, dir);
+  const measured: Measured[] = [];
+  for (const name of Object.keys(HANDLER_ENTRIES) as HandlerName[]) measured.push(await measure(name, dir));
 
-console.log(`${'function'.padEnd(12)}${'minified'.padStart(14)}${'gzipped'.padStart(14)}`);
-for (const size of sizes) {
-  console.log(`${size.name.padEnd(12)}${kib(size.bytes).padStart(14)}${kib(size.gzipBytes).padStart(14)}`);
-}
-for (const size of sizes) {
-  const parts = size.heaviest.map(([pkg, bytes]) => `${pkg} ${kib(bytes)}`).join(', ');
-  console.log(`\n${size.name}: ${parts}`);
+  console.log(
+    `Bundles (goal ≤ ${kib(BUNDLE_SIZE_GOAL_BYTES)} minified) and module init, process start → handler imported ` +
+      `(goal ≤ ${MODULE_INIT_GOAL_MS} ms; median/max of ${runs} fresh processes, Node ${process.versions.node} ${process.arch})`,
+  );
+  console.log(
+    `${'function'.padEnd(12)}${'minified'.padStart(12)}${'gzipped'.padStart(12)}${'budget'.padStart(12)}${'goal'.padStart(6)}` +
+      `${'init median'.padStart(13)}${'max'.padStart(8)}${'goal'.padStart(6)}`,
+  );
+  for (const m of measured) {
+    const init = median(m.initMs);
+    console.log(
+      `${m.name.padEnd(12)}${kib(m.bytes).padStart(12)}${kib(m.gzipBytes).padStart(12)}` +
+        `${kib(BUNDLE_SIZE_BUDGET_BYTES[m.name]).padStart(12)}${mark(m.bytes <= BUNDLE_SIZE_GOAL_BYTES).padStart(6)}` +
+        `${`${init.toFixed(0)} ms`.padStart(13)}${`${Math.max(...m.initMs).toFixed(0)} ms`.padStart(8)}` +
+        `${mark(init <= MODULE_INIT_GOAL_MS).padStart(6)}`,
+    );
+  }
+  console.log(
+    `${'bare node'.padEnd(60)}${`${median(bare).toFixed(0)} ms`.padStart(13)}${`${Math.max(...bare).toFixed(0)} ms`.padStart(8)}`,
+  );
+  for (const m of measured) {
+    console.log(`\n${m.name}: ${m.heaviest.map(([pkg, bytes]) => `${pkg} ${kib(bytes)}`).join(', ')}`);
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
 }

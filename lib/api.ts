@@ -95,7 +95,7 @@ export class Api extends Construct {
       environment: {
         STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
         ...scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
-        INPUT_KEY_ARN: workflow.inputKey.key.keyArn,
+        ...workflow.inputKey.environment(),
         ...props.events.environment(),
       },
       logRetention,

@@ -1,8 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { catalogue } from '../lambdas/jobs/catalogue';
 import { Api } from './api';
 import { Events } from './events';
+import type { InputSealing } from './input-key';
 import { Monitoring } from './monitoring';
 import { ScheduleReconciler } from './schedule-reconciler';
 import { Scheduler } from './scheduler';
@@ -27,6 +29,19 @@ export interface CountersignStackProps extends StackProps {
    * @default 100
    */
   readonly apiBurstLimit?: number;
+  /**
+   * Who is told when an alarm fires (e.g. an `SnsAction` on a topic). Alarms are created only when
+   * this names someone; see `Monitoring`.
+   * @default - no alarms
+   */
+  readonly alarmActions?: readonly IAlarmAction[];
+  /**
+   * How the input of jobs with sensitive variables is sealed in the run workflow's history:
+   * `customer-managed-key` for teams whose policy requires a KMS key of their own ($1 a month).
+   * Also `cdk deploy -c inputSealing=customer-managed-key`.
+   * @default 'parameter-store' (no idle cost; README, "Sealed input")
+   */
+  readonly inputSealing?: InputSealing;
 }
 
 export class CountersignStack extends Stack {
@@ -49,6 +64,7 @@ export class CountersignStack extends Stack {
       scheduler: this.scheduler,
       events: this.events,
       maxJobTimeLimit: props.maxJobTimeLimit ?? Duration.seconds(catalogue.maxTimeLimitSeconds()),
+      ...(props.inputSealing === undefined ? {} : { inputSealing: props.inputSealing }),
     });
     this.scheduler.allowTarget(this.workflow.stateMachine);
     this.api = new Api(this, 'Api', {
@@ -68,6 +84,7 @@ export class CountersignStack extends Stack {
       deadLetterQueue: this.scheduler.deadLetterQueue,
       stateMachine: this.workflow.stateMachine,
       httpApi: this.api.httpApi,
+      ...(props.alarmActions === undefined ? {} : { alarmActions: props.alarmActions }),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { type IGrantable, type IPrincipal, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -13,7 +12,6 @@ import {
   nodejsBundlingOptions,
   PROJECT_ROOT,
 } from './bundling';
-import { acknowledgeStarResource } from './nag';
 
 export interface CountersignFunctionProps {
   /** Which entry point in `lambdas/handlers` this function runs. */
@@ -35,9 +33,14 @@ export interface CountersignFunctionProps {
 }
 
 /**
- * A Countersign Lambda function: the shared runtime, architecture and bundling, X-Ray tracing, its own
- * log group with a retention, and its own role that may write only to that log group (instead of the
- * AWS managed basic-execution policy, which allows writing to every log group in the account).
+ * A Countersign Lambda function: the shared runtime, architecture and bundling, its own log group
+ * with a retention, and its own role that may write only to that log group (instead of the AWS
+ * managed basic-execution policy, which allows writing to every log group in the account).
+ *
+ * No X-Ray tracing: a trace that shows only the function, not the DynamoDB, Step Functions and
+ * Scheduler calls it makes, says little, and tracing those calls (Powertools Tracer, with the X-Ray
+ * SDK) adds ~122 KiB to every bundle, a third of the size budget. What operators need to see is in
+ * the logs (one execution id on every line of a run) and in the business metrics.
  */
 export class CountersignFunction extends Construct implements IGrantable {
   readonly function: NodejsFunction;
@@ -69,7 +72,6 @@ export class CountersignFunction extends Construct implements IGrantable {
       memorySize: props.memorySize ?? 512,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: Tracing.ACTIVE,
       bundling: nodejsBundlingOptions(props.handler),
       environment: {
         TABLE_NAME: props.tableName,
@@ -78,12 +80,6 @@ export class CountersignFunction extends Construct implements IGrantable {
         ...props.environment,
       },
     });
-
-    acknowledgeStarResource(
-      this.role,
-      'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
-        'resource-level permissions; every other statement of this role names its resources.',
-    );
   }
 
   get grantPrincipal(): IPrincipal {

@@ -14,7 +14,7 @@ import type { IConstruct } from 'constructs';
 
 /**
  * Accepts `Resource: "*"` in the policies under `scope`, for actions that have no resource-level
- * permissions (X-Ray, CloudWatch Logs delivery).
+ * permissions (CloudWatch Logs delivery).
  */
 export function acknowledgeStarResource(scope: IConstruct, reason: string): void {
   Validations.of(scope).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason });

@@ -15,9 +15,9 @@ import {
   TASK_TIMEOUT_MARGIN_SECONDS,
 } from '../lambdas/workflow/run-job-workflow';
 import type { Events } from './events';
-import { InputKey } from './input-key';
+import { InputKey, type InputSealing } from './input-key';
 import { CountersignFunction } from './lambda-function';
-import { acknowledgeStarResource } from './nag';
+import { acknowledgeRule, acknowledgeStarResource } from './nag';
 import type { Scheduler } from './scheduler';
 import type { Store } from './store';
 
@@ -42,6 +42,11 @@ export interface WorkflowProps {
   readonly maxJobTimeLimit: Duration;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * How sensitive job input is sealed in the execution history; see `InputKey`.
+   * @default 'parameter-store'
+   */
+  readonly inputSealing?: InputSealing;
 }
 
 /**
@@ -80,13 +85,13 @@ export class Workflow extends Construct {
     props.scheduler.grantDeleteSchedules(this.runStep);
     props.events.grantPut(this.runStep);
 
-    this.inputKey = new InputKey(this, 'InputKey');
+    this.inputKey = new InputKey(this, 'InputKey', { sealing: props.inputSealing ?? 'parameter-store' });
     this.runJob = new CountersignFunction(this, 'RunJob', {
       handler: 'runJob',
       description: 'Countersign: runs one job from the catalogue',
       tableName,
       timeout: runJobTimeout(props.maxJobTimeLimit),
-      environment: { INPUT_KEY_ARN: this.inputKey.key.keyArn },
+      environment: this.inputKey.environment(),
       logRetention,
     });
     // Appending logs is one UpdateItem; a batch that would pass the log cap reads the counters first.
@@ -120,7 +125,9 @@ export class Workflow extends Construct {
       // sensitive and are deliberately not stored anywhere else, so the logs carry events only. (The
       // execution history keeps inputs regardless, which is why sensitive input arrives sealed.)
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+      // Not traced, like the functions it invokes (see lib/lambda-function.ts): the execution history
+      // and the logs already show every step of a run.
+      tracingEnabled: false,
     });
     // The definition invokes the unqualified function ARNs, so no `:*` version ARNs are granted.
     stateMachine.addToRolePolicy(
@@ -131,8 +138,14 @@ export class Workflow extends Construct {
     );
     acknowledgeStarResource(
       stateMachine.role,
-      'Logging to CloudWatch Logs (logs:*LogDelivery, logs:*ResourcePolicy, logs:DescribeLogGroups) and ' +
-        'X-Ray tracing need Resource "*": these actions support no resource-level permissions.',
+      'Logging to CloudWatch Logs (logs:*LogDelivery, logs:*ResourcePolicy, logs:DescribeLogGroups) ' +
+        'needs Resource "*": these actions support no resource-level permissions.',
+    );
+    acknowledgeRule(
+      stateMachine,
+      'AwsSolutions-SF2',
+      'X-Ray tracing is off on purpose: the execution history and the logs show every step of a run, ' +
+        'and tracing the functions too would cost a third of their bundle size budget (README, Performance).',
     );
     this.stateMachine = stateMachine;
   }

@@ -8,12 +8,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
 import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
 import { DynamoDbUserStore } from '../lambdas/adapters/dynamodb/dynamodb-user-store';
 import { EventBridgeScheduleGateway } from '../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { CountingBusinessMetrics } from '../lambdas/adapters/metrics/counting-business-metrics';
 import { systemClock, uuidGenerator } from '../lambdas/core/clock';
 import { failAbandonedRuns } from '../lambdas/core/fail-abandoned-runs';
 import type { JobCatalogue } from '../lambdas/core/jobs';
@@ -66,6 +68,8 @@ export interface LocalOptions {
    * @default true
    */
   readonly startScheduler?: boolean;
+  /** Called with the DynamoDB client before first use: benchmarks meter each call with it. */
+  readonly instrumentDynamoDb?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
 }
 
 export interface LocalCountersign {
@@ -74,6 +78,8 @@ export interface LocalCountersign {
   readonly generatedAdminToken?: string | undefined;
   readonly workflow: LocalWorkflow;
   readonly scheduler: LocalScheduler;
+  /** The business metrics counted so far (CloudWatch gets them when deployed). */
+  readonly metrics: CountingBusinessMetrics;
   /** DynamoDB requests made so far, for benchmarks of the calls each operation costs. */
   dynamodbRequestCount(): number;
   /** DynamoDB writes that changed the table so far, for tests that prove a request wrote nothing. */
@@ -144,6 +150,7 @@ async function startWithStore(
 ): Promise<LocalCountersign> {
   const dynamodb = await startLocalDynamoDb({
     tableName: TABLE_NAME,
+    instrument: options.instrumentDynamoDb,
     ...(options.dataDir === undefined ? {} : { path: join(options.dataDir, 'dynamodb') }),
   });
   const client = createDocumentClient(dynamodb.client);
@@ -153,6 +160,7 @@ async function startWithStore(
   const scheduledJobs = new DynamoDbScheduledJobStore({ client, tableName: TABLE_NAME, clock });
 
   const startupLogger = logger('countersign-local');
+  const metrics = new CountingBusinessMetrics();
   // The gateway is the deployed adapter; only its client is swapped for the emulator.
   let workflowRef: LocalWorkflow | undefined;
   const scheduler = new LocalScheduler({
@@ -178,7 +186,7 @@ async function startWithStore(
     catalogue,
     functions: {
       [LOCAL_FUNCTIONS.runStep]: createRunStepHandler(
-        { catalogue, results, scheduledJobs, scheduler: scheduleGateway, events, clock },
+        { catalogue, results, scheduledJobs, scheduler: scheduleGateway, events, clock, metrics },
         logger(LOCAL_FUNCTIONS.runStep),
       ) as LocalLambda,
       [LOCAL_FUNCTIONS.runJob]: createRunJobHandler(
@@ -193,7 +201,7 @@ async function startWithStore(
 
   // Runs in flight when the process last stopped cannot finish: record that instead of leaving them.
   await failAbandonedRuns(
-    { results, clock },
+    { results, clock, metrics },
     {
       createdBefore: clock.now(),
       reason: 'The local server stopped before this run finished.',
@@ -208,7 +216,7 @@ async function startWithStore(
   // Passes run one after another; `close` waits for the one under way.
   const reconcileLogger = logger('countersign-reconcile');
   const reconcileHandler = createReconcileHandler(
-    { scheduledJobs, scheduler: scheduleGateway, results, workflow, clock },
+    { scheduledJobs, scheduler: scheduleGateway, results, workflow, clock, metrics },
     reconcileLogger,
   );
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -236,6 +244,7 @@ async function startWithStore(
         scheduledJobs,
         scheduler: scheduleGateway,
         events,
+        metrics,
         workflow,
         inputSealer,
         clock,
@@ -277,6 +286,7 @@ async function startWithStore(
     generatedAdminToken: admin.generatedKey,
     workflow,
     scheduler,
+    metrics,
     dynamodbRequestCount: () => dynamodb.requestCount(),
     dynamodbAppliedWriteCount: () => dynamodb.appliedWriteCount(),
     reconcile,

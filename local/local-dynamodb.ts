@@ -24,6 +24,8 @@ const WRITE_TARGET = /\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWr
 export async function startLocalDynamoDb(props: {
   readonly path?: string;
   readonly tableName: string;
+  /** Called with the client before first use (benchmarks add middleware that meters each call). */
+  readonly instrument?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
 }): Promise<LocalDynamoDb> {
   if (props.path !== undefined) await mkdir(props.path, { recursive: true });
   const server = dynalite({
@@ -55,6 +57,7 @@ export async function startLocalDynamoDb(props: {
     maxAttempts: 3,
   });
   await ensureTable(client, props.tableName);
+  props.instrument?.(client, endpoint);
   return {
     endpoint,
     client,

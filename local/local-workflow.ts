@@ -8,11 +8,10 @@ type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenera
 
 import type { JobCatalogue } from '../lambdas/core/jobs';
 import type { WorkflowRun, WorkflowStarter } from '../lambdas/core/ports';
-import { occurrenceResultId } from '../lambdas/core/scheduled-runs';
 import {
   buildRunJobWorkflow,
+  occurrenceExecution,
   runTaskTimeoutSeconds,
-  type ScheduledWorkflowInput,
   toWorkflowInput,
 } from '../lambdas/workflow/run-job-workflow';
 import { type LocalLambda, localLambdaContext } from './lambda-context';
@@ -67,14 +66,8 @@ export class LocalWorkflow implements WorkflowStarter {
     readonly scheduledJobId: string;
     readonly scheduledTime: string;
   }): Promise<string> {
-    const input: ScheduledWorkflowInput = {
-      scheduled_job_id: occurrence.scheduledJobId,
-      scheduled_time: occurrence.scheduledTime,
-    };
-    return this.startExecution(
-      input,
-      occurrenceResultId(occurrence.scheduledJobId, occurrence.scheduledTime),
-    );
+    const { name, input } = occurrenceExecution(occurrence);
+    return this.startExecution(input, name);
   }
 
   /**

@@ -22,6 +22,7 @@ import { alreadyDecided, deletedBy, MESSAGES } from './messages';
 import { notify } from './notifications';
 import { hasPermission, type Principal } from './permissions';
 import type {
+  BusinessMetrics,
   DomainEvent,
   EventPublisher,
   ScheduledJobStore,
@@ -43,6 +44,7 @@ import { type StartRunDeps, startImmediateRun } from './start-run';
 
 export interface ApprovalDeps extends ScheduledJobDeps, StartRunDeps {
   readonly events: EventPublisher;
+  readonly metrics: Pick<BusinessMetrics, 'approvalDecided'>;
 }
 
 export interface HandoffDeps {
@@ -103,6 +105,7 @@ export async function approveRequest(
     approvableBy(principal.username),
   );
   const approved = updatedOrThrow(outcome);
+  deps.metrics.approvalDecided('approved');
   await notify(deps, decided(approved, decision));
   return { scheduledJob: approved, handedOn: await tryHandOn(deps, approved) };
 }
@@ -135,6 +138,7 @@ export async function denyRequest(
     AWAITING_DECISION,
   );
   const denied = updatedOrThrow(outcome);
+  deps.metrics.approvalDecided('denied');
   await notify(deps, decided(denied, decision));
   return denied;
 }

@@ -5,12 +5,13 @@
  * records it as FAILURE once it is older than any run could last.
  */
 import { MAX_TIME_LIMIT_SECONDS } from './jobs';
-import type { Clock, JobResultStore } from './ports';
+import type { BusinessMetrics, Clock, JobResultStore } from './ports';
 import { describeWorkflowError, failIfUnfinished } from './run-steps';
 
 export interface FailAbandonedRunsDeps {
   readonly results: JobResultStore;
   readonly clock: Clock;
+  readonly metrics: BusinessMetrics;
 }
 
 /**

@@ -240,3 +240,24 @@ export interface ScheduleGateway {
 export interface ScheduleState {
   readonly state: 'ENABLED' | 'DISABLED';
 }
+
+/**
+ * The business signals operators watch and alarm on, as counts. Each method is one event that has
+ * happened (a write that held), so a retried step that finds its work done does not count it again
+ * where the use case can tell. Publishing is the adapter's concern: CloudWatch metrics in Lambda,
+ * counters in memory locally and in tests.
+ */
+export interface BusinessMetrics {
+  /** A run's workflow marked its job result STARTED. */
+  runStarted(): void;
+  /** A job result reached a final status (the job's outcome, a workflow failure or an abandoned run). */
+  runFinished(status: Extract<JobResultStatus, 'SUCCESS' | 'FAILURE' | 'REVOKED'>): void;
+  /** A scheduler delivery of an occurrence that had already been claimed, refused by the guard. */
+  duplicateDeliveryRefused(): void;
+  /** The reconciler put back a schedule that was missing or in the wrong state. */
+  scheduleRepaired(): void;
+  /** A job request entered the approval queue. */
+  approvalRequested(): void;
+  /** A request in the approval queue was approved or denied. */
+  approvalDecided(decision: 'approved' | 'denied'): void;
+}

@@ -8,13 +8,14 @@
  * Only jobs that should have a schedule are looked at. Schedules whose job is gone are not: the guard
  * deletes them when they fire.
  */
-import type { Clock, ScheduledJobStore, ScheduleGateway, ScheduleState } from './ports';
+import type { BusinessMetrics, Clock, ScheduledJobStore, ScheduleGateway, ScheduleState } from './ports';
 import { awaitsApproval, oneOffHasPassed, type ScheduledJob } from './scheduled-jobs';
 
 export interface ReconcileSchedulesDeps {
   readonly scheduledJobs: Pick<ScheduledJobStore, 'list' | 'get'>;
   readonly scheduler: Pick<ScheduleGateway, 'describe' | 'put'>;
   readonly clock: Clock;
+  readonly metrics: Pick<BusinessMetrics, 'scheduleRepaired'>;
 }
 
 export interface ScheduleRepair {
@@ -66,6 +67,7 @@ export async function reconcileSchedules(
           const repair = await reconcileOne(deps, listed);
           if (repair === undefined) continue;
           repaired += 1;
+          deps.metrics.scheduleRepaired();
           options.onRepaired?.(repair);
         } catch (error) {
           failed += 1;

@@ -8,9 +8,9 @@ import type { JobDefinition } from './jobs';
 import { MESSAGES } from './messages';
 import { notify } from './notifications';
 import type { Principal } from './permissions';
-import type { EventPublisher, ScheduledJobStore, ScheduleGateway } from './ports';
+import type { BusinessMetrics, EventPublisher, ScheduledJobStore, ScheduleGateway } from './ports';
 import { initialApprovalStatus, type ScheduledJob } from './scheduled-jobs';
-import { type Schedule, toSchedulerInput, validateScheduleRequest } from './schedules';
+import { type Schedule, toSchedulerSchedule, validateScheduleRequest } from './schedules';
 import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
 import { addFieldError, emptyFieldErrors, type FieldErrors } from './validation';
 
@@ -18,6 +18,7 @@ export interface RequestJobRunDeps extends StartRunDeps {
   readonly scheduledJobs: ScheduledJobStore;
   readonly scheduler: ScheduleGateway;
   readonly events: EventPublisher;
+  readonly metrics: Pick<BusinessMetrics, 'approvalRequested'>;
 }
 
 export interface RunRequest {
@@ -103,7 +104,6 @@ async function createScheduledJob(
   schedule: Schedule,
 ): Promise<ScheduledJob> {
   const now = deps.clock.now();
-  const scheduler = schedule.interval === 'immediately' ? undefined : toSchedulerInput(schedule);
   const scheduledJob: ScheduledJob = {
     id: deps.ids.newId(),
     name: schedule.name ?? `${job.name} requested by ${principal.username} at ${now.toISOString()}`,
@@ -121,12 +121,7 @@ async function createScheduledJob(
     approvalRequired: job.approvalRequired,
     approvalStatus: initialApprovalStatus(job.approvalRequired),
     history: [{ action: 'requested', user: principal.username, time: now.toISOString() }],
-    schedule: scheduler && {
-      expression: scheduler.scheduleExpression,
-      timeZone: scheduler.scheduleExpressionTimezone,
-      startDate: scheduler.startDate?.toISOString(),
-      actionAfterCompletion: scheduler.actionAfterCompletion,
-    },
+    schedule: schedule.interval === 'immediately' ? undefined : toSchedulerSchedule(schedule),
     claims: {},
   };
   try {
@@ -137,6 +132,7 @@ async function createScheduledJob(
     throw error;
   }
   if (scheduledJob.approvalStatus === 'pending') {
+    deps.metrics.approvalRequested();
     await notify(deps, {
       type: 'Approval Requested',
       scheduledJobId: scheduledJob.id,

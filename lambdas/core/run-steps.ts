@@ -6,12 +6,21 @@ import { InputUnavailableError, SealedInputError, StaleStateError } from './erro
 import { FINISHED_STATUSES, type JobResult, MAX_LOG_MESSAGE_LENGTH, MAX_OUTPUT_BYTES } from './job-results';
 import type { JobCatalogue, JobOutput, LogLevel, LogLine } from './jobs';
 import { notify } from './notifications';
-import type { Clock, EventPublisher, InputSealer, JobResultStore, RunInput, RunOutcome } from './ports';
+import type {
+  BusinessMetrics,
+  Clock,
+  EventPublisher,
+  InputSealer,
+  JobResultStore,
+  RunInput,
+  RunOutcome,
+} from './ports';
 import { ENGLISH_MESSAGES } from './validation-messages';
 
 export interface RunStepDeps {
   readonly results: JobResultStore;
   readonly clock: Clock;
+  readonly metrics: BusinessMetrics;
 }
 
 export async function markRunStarted(
@@ -19,7 +28,9 @@ export async function markRunStarted(
   jobResultId: string,
   execution: string,
 ): Promise<JobResult> {
-  return deps.results.markStarted(jobResultId, execution, deps.clock.now().toISOString());
+  const result = await deps.results.markStarted(jobResultId, execution, deps.clock.now().toISOString());
+  deps.metrics.runStarted();
+  return result;
 }
 
 /** The steps that finish a run, and tell others it finished (at least once: a retried step tells again). */
@@ -34,6 +45,7 @@ export async function recordOutcome(
   outcome: RunOutcome,
 ): Promise<JobResult> {
   const result = await deps.results.finish(jobResultId, outcome, deps.clock.now().toISOString());
+  deps.metrics.runFinished(outcome.status);
   await notify(deps, runFinished(result));
   return result;
 }
@@ -87,6 +99,7 @@ export async function failIfUnfinished(
       { status: 'FAILURE', error },
       deps.clock.now().toISOString(),
     );
+    deps.metrics.runFinished('FAILURE');
     return { result, failed: true };
   } catch (failure) {
     if (failure instanceof StaleStateError)

@@ -21,7 +21,6 @@ import {
   type ScheduledJob,
   type ScheduledJobCondition,
   type ScheduledJobFilter,
-  schedulerScheduleOf,
 } from './scheduled-jobs';
 import {
   canonicalTimeZone,
@@ -29,7 +28,7 @@ import {
   nextRunTimes,
   ScheduleExpressionError,
   scheduleFieldErrors,
-  toSchedulerInput,
+  toSchedulerSchedule,
   upcomingRunTimes,
   validateScheduleRequest,
 } from './schedules';
@@ -228,7 +227,7 @@ export function upcomingRuns(
   if (!job.enabled || job.schedule === undefined || job.deleted) return [];
   if (job.approvalStatus === 'denied' || (job.oneOff && job.totalRunCount > 0)) return [];
   try {
-    return upcomingRunTimes(schedulerScheduleOf(job.schedule), now, count, displayTimeZone);
+    return upcomingRunTimes(job.schedule, now, count, displayTimeZone);
   } catch (error) {
     // A stored expression this version cannot evaluate must not make the record unreadable.
     if (error instanceof ScheduleExpressionError) return [];
@@ -269,7 +268,7 @@ export function previewSchedule(
   }
   return {
     nextRunTimes: nextRunTimes(validated.schedule, now, count, zone),
-    expression: toSchedulerInput(validated.schedule).scheduleExpression,
+    expression: toSchedulerSchedule(validated.schedule).expression,
     timeZone: validated.schedule.timeZone,
   };
 }

@@ -1,29 +1,6 @@
 import { absent, and, type Condition, eq, exists, holds, ne, oneOf, type Scalar } from './conditions';
 import type { ScheduleInterval, SchedulerSchedule } from './schedules';
 
-/**
- * What EventBridge Scheduler (or the local emulator) is given for a scheduled job: the expression
- * and its zone, exactly as `toSchedulerInput` produced them at request time, so the preview, the
- * scheduler and the local emulator all evaluate the same thing.
- */
-export interface ScheduleSpec {
-  /** `at(...)` or `cron(...)`. */
-  readonly expression: string;
-  readonly timeZone: string;
-  /** ISO 8601 UTC; no run before it. */
-  readonly startDate?: string | undefined;
-  readonly actionAfterCompletion: 'DELETE' | 'NONE';
-}
-
-/** The stored spec in the form the occurrence evaluator (and EventBridge) reads. */
-export function schedulerScheduleOf(spec: ScheduleSpec): SchedulerSchedule {
-  return {
-    scheduleExpression: spec.expression,
-    scheduleExpressionTimezone: spec.timeZone,
-    startDate: spec.startDate === undefined ? undefined : new Date(spec.startDate),
-  };
-}
-
 /** One claimed occurrence of a scheduled job, kept only for the deduplication window. */
 export interface OccurrenceClaim {
   readonly execution: string;
@@ -66,7 +43,7 @@ export interface ScheduledJob {
   /** Set instead of removing the record, so that deleted requests stay on record with their history. */
   readonly deleted?: { readonly user: string; readonly at: string } | undefined;
   /** Absent for `immediately` requests, which never go to the scheduler. */
-  readonly schedule?: ScheduleSpec | undefined;
+  readonly schedule?: SchedulerSchedule | undefined;
   /** Occurrence (ISO 8601 UTC scheduled time) → its claim, within the deduplication window. */
   readonly claims: Readonly<Record<string, OccurrenceClaim>>;
 }

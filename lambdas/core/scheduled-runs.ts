@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { ConflictError } from './errors';
 import type { JobResult } from './job-results';
 import type { JobCatalogue } from './jobs';
-import type { Clock, JobResultStore, ScheduledJobStore, ScheduleGateway } from './ports';
+import type { BusinessMetrics, Clock, JobResultStore, ScheduledJobStore, ScheduleGateway } from './ports';
 import { CLAIM_WINDOW_MS, isRunnable, type ScheduledJob } from './scheduled-jobs';
 
 export interface ScheduledRunDeps {
@@ -18,6 +18,7 @@ export interface ScheduledRunDeps {
   readonly scheduler: Pick<ScheduleGateway, 'delete'>;
   readonly results: JobResultStore;
   readonly clock: Clock;
+  readonly metrics: BusinessMetrics;
 }
 
 export interface ClaimedRun {
@@ -76,6 +77,7 @@ export async function claimScheduledRun(
     { handoff: approvedRun },
   );
   if (claim.kind === 'missing') return forgetSchedule(deps, input.scheduledJobId);
+  if (claim.kind === 'duplicate') deps.metrics.duplicateDeliveryRefused();
   if (claim.kind === 'not-runnable' && claim.scheduledJob.deleted) {
     return forgetSchedule(deps, input.scheduledJobId);
   }

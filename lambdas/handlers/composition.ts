@@ -10,6 +10,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { lambdaCredentials } from '../adapters/aws/lambda-credentials';
+import { KeyWrappingInputSealer } from '../adapters/crypto/key-wrapping-input-sealer';
 import { createDocumentClient } from '../adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../adapters/dynamodb/dynamodb-scheduled-job-store';
@@ -21,15 +23,22 @@ import {
   EventBridgeScheduleRemover,
 } from '../adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
 import { KmsInputSealer } from '../adapters/kms/kms-input-sealer';
+import { PowertoolsBusinessMetrics } from '../adapters/metrics/powertools-business-metrics';
+import { ParameterStoreClient } from '../adapters/ssm/parameter-store-client';
+import { ssmWrappingKey } from '../adapters/ssm/ssm-wrapping-key';
 import { StepFunctionsWorkflowStarter } from '../adapters/step-functions/step-functions-workflow-starter';
 import { systemClock, uuidGenerator } from '../core/clock';
+import type { InputSealer } from '../core/ports';
 import { catalogue } from '../jobs/catalogue';
 import { readConfig } from './config';
 import { DOCS_ASSETS_DIRECTORY, docsAssetsFrom } from './http/docs-assets';
 
+/** Every client signs with the function role's credentials, read from the environment. */
+const CLIENT_CONFIG = { credentials: lambdaCredentials };
+
 function table() {
   const { TABLE_NAME: tableName } = readConfig(['TABLE_NAME']);
-  return { client: createDocumentClient(), tableName };
+  return { client: createDocumentClient(CLIENT_CONFIG), tableName };
 }
 
 /** Creates, replaces and reads the deployment's schedules (the API and the reconciler). */
@@ -41,7 +50,7 @@ function scheduleGateway(): EventBridgeScheduleGateway {
     'SCHEDULER_TARGET_ARN',
   ]);
   return new EventBridgeScheduleGateway({
-    client: new SchedulerClient({}),
+    client: new SchedulerClient(CLIENT_CONFIG),
     groupName: config.SCHEDULE_GROUP_NAME,
     targetArn: config.SCHEDULER_TARGET_ARN,
     roleArn: config.SCHEDULER_ROLE_ARN,
@@ -49,11 +58,30 @@ function scheduleGateway(): EventBridgeScheduleGateway {
   });
 }
 
+/**
+ * Seals sensitive run input (the API, which may also make the Parameter Store key on first use) and
+ * opens it (the run-job function): with the stack's KMS key when it has one (INPUT_KEY_ARN), else
+ * with the key in Parameter Store (INPUT_KEY_PARAMETER). See lib/input-key.ts.
+ */
+function inputSealer(use: 'seal' | 'open'): InputSealer {
+  const { INPUT_KEY_ARN } = process.env;
+  if (INPUT_KEY_ARN)
+    return new KmsInputSealer({ client: new KMSClient(CLIENT_CONFIG), keyId: INPUT_KEY_ARN });
+  const { INPUT_KEY_PARAMETER, AWS_REGION } = readConfig(['INPUT_KEY_PARAMETER', 'AWS_REGION']);
+  return new KeyWrappingInputSealer(
+    ssmWrappingKey({
+      parameters: new ParameterStoreClient({ region: AWS_REGION, ...CLIENT_CONFIG }),
+      parameterName: INPUT_KEY_PARAMETER,
+      createIfMissing: use === 'seal',
+    }),
+  );
+}
+
 /** Notifications (approval requested and decided, run finished) on the deployment's bus. */
 function eventPublisher(logger: Logger): EventBridgeEventPublisher {
   const { EVENT_BUS_NAME } = readConfig(['EVENT_BUS_NAME']);
   return new EventBridgeEventPublisher({
-    client: new EventBridgeClient({}),
+    client: new EventBridgeClient(CLIENT_CONFIG),
     eventBusName: EVENT_BUS_NAME,
     onError: (error, event) =>
       logger.error('Event not published', { type: event.type, error: error as Error }),
@@ -63,15 +91,9 @@ function eventPublisher(logger: Logger): EventBridgeEventPublisher {
 function workflowStarter(): StepFunctionsWorkflowStarter {
   const config = readConfig(['STATE_MACHINE_ARN']);
   return new StepFunctionsWorkflowStarter({
-    client: new SFNClient({}),
+    client: new SFNClient(CLIENT_CONFIG),
     stateMachineArn: config.STATE_MACHINE_ARN,
   });
-}
-
-/** Seals sensitive run input (the API) and opens it (the run-job function). */
-function inputSealer(): KmsInputSealer {
-  const { INPUT_KEY_ARN } = readConfig(['INPUT_KEY_ARN']);
-  return new KmsInputSealer({ client: new KMSClient({}), keyId: INPUT_KEY_ARN });
 }
 
 export function apiDependencies(logger: Logger) {
@@ -83,9 +105,10 @@ export function apiDependencies(logger: Logger) {
     tokens: new DynamoDbTokenStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     workflow: workflowStarter(),
-    inputSealer: inputSealer(),
+    inputSealer: inputSealer('seal'),
     scheduler: scheduleGateway(),
     events: eventPublisher(logger),
+    metrics: new PowertoolsBusinessMetrics(),
     clock: systemClock,
     ids: uuidGenerator,
     logger,
@@ -104,11 +127,12 @@ export function runStepDependencies(logger: Logger) {
   const { SCHEDULE_GROUP_NAME } = readConfig(['SCHEDULE_GROUP_NAME']);
   const store = table();
   return {
+    metrics: new PowertoolsBusinessMetrics(),
     catalogue,
     results: new DynamoDbJobResultStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     scheduler: new EventBridgeScheduleRemover({
-      client: new SchedulerClient({}),
+      client: new SchedulerClient(CLIENT_CONFIG),
       groupName: SCHEDULE_GROUP_NAME,
     }),
     events: eventPublisher(logger),
@@ -119,6 +143,7 @@ export function runStepDependencies(logger: Logger) {
 export function reconcileDependencies() {
   const store = table();
   return {
+    metrics: new PowertoolsBusinessMetrics(),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     results: new DynamoDbJobResultStore(store),
     scheduler: scheduleGateway(),
@@ -132,6 +157,6 @@ export function runJobDependencies() {
     catalogue,
     results: new DynamoDbJobResultStore(table()),
     clock: systemClock,
-    inputSealer: inputSealer(),
+    inputSealer: inputSealer('open'),
   };
 }

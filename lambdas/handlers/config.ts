@@ -7,6 +7,8 @@ const KNOWN = {
   SCHEDULER_DLQ_ARN: 'the dead-letter queue for undeliverable schedule firings',
   SCHEDULER_TARGET_ARN: 'what schedules start (the run workflow)',
   INPUT_KEY_ARN: 'the KMS key that seals the input of jobs with sensitive variables',
+  INPUT_KEY_PARAMETER: 'the Parameter Store key that seals the input of jobs with sensitive variables',
+  AWS_REGION: 'the region (set by the Lambda runtime)',
   EVENT_BUS_NAME: 'the EventBridge event bus that notifications are put on',
 } as const;
 

@@ -9,6 +9,11 @@ import { ENGLISH_MESSAGES } from '../core/validation-messages';
 
 const jobOutput = z.optional(z.json());
 const id = () => z.string().check(z.minLength(1));
+/** Which occurrence a run is, when it is a scheduled one: counted on its scheduled job when it ends. */
+const occurrence = {
+  scheduled_job_id: z.optional(z.nullable(id())),
+  scheduled_time: z.optional(z.nullable(id())),
+};
 
 const stepEvent = z.discriminatedUnion('action', [
   z.object({ action: z.literal('start'), job_result_id: id(), execution: id() }),
@@ -16,6 +21,7 @@ const stepEvent = z.discriminatedUnion('action', [
     action: z.literal('finish'),
     job_result_id: id(),
     execution: z.optional(id()),
+    ...occurrence,
     outcome: z.discriminatedUnion('status', [
       z.object({ status: z.literal('SUCCESS'), output: jobOutput }),
       z.object({ status: z.enum(['FAILURE', 'REVOKED']), error: z.string(), output: jobOutput }),
@@ -37,6 +43,7 @@ const stepEvent = z.discriminatedUnion('action', [
     action: z.literal('fail'),
     job_result_id: id(),
     execution: z.optional(id()),
+    ...occurrence,
     error: z.looseObject({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }),
   }),
 ]);
@@ -49,16 +56,22 @@ export type RunStepResponse =
       readonly user?: string;
       readonly dryrun?: boolean;
     }
-  /** Every field is always present: the workflow's ResultSelector cannot select an absent one. */
+  /**
+   * A claimed occurrence, already marked STARTED, in the shape of a run's workflow input so that the
+   * run task reads both alike. Every field is always present (null when not run): the workflow's
+   * ResultSelector cannot select an absent one.
+   */
   | {
       readonly run: boolean;
       readonly reason: string | null;
-      readonly request: {
-        readonly job_result_id: string;
-        readonly job: string;
-        readonly data: Record<string, unknown>;
-        readonly time_limit_seconds: number;
-      } | null;
+      readonly job_result_id: string | null;
+      readonly job: string | null;
+      readonly data: Record<string, unknown> | null;
+      readonly sealed_data: null;
+      readonly time_limit_seconds: number | null;
+      readonly scheduled_job_id: string;
+      readonly scheduled_time: string;
+      readonly started: { readonly user: string; readonly dryrun: boolean } | null;
     }
   | { readonly counted: true };
 
@@ -83,21 +96,35 @@ export function createRunStepHandler(deps: RecordStepDeps & ScheduledRunDeps, lo
             scheduledTime: event.scheduled_time,
             execution: event.execution,
           });
+          const notRun = {
+            job_result_id: null,
+            job: null,
+            data: null,
+            sealed_data: null,
+            time_limit_seconds: null,
+            scheduled_job_id: event.scheduled_job_id,
+            scheduled_time: event.scheduled_time,
+            started: null,
+          };
           if (!decision.run) {
             logger.info('Occurrence not run', { reason: decision.reason });
-            return { run: false, reason: decision.reason, request: null };
+            return { run: false, reason: decision.reason, ...notRun };
           }
-          logger.info('Occurrence claimed', { jobResultId: decision.request.jobResultId });
           const { request } = decision;
+          logger.appendKeys({ jobResultId: request.jobResultId });
+          // Marked STARTED here rather than in a step of its own: one state transition fewer per
+          // occurrence (they are most of a run's cost). Both writes are idempotent for this execution.
+          const started = await markRunStarted(deps, request.jobResultId, event.execution);
+          logger.info('Occurrence claimed and started');
           return {
             run: true,
             reason: null,
-            request: {
-              job_result_id: request.jobResultId,
-              job: request.jobPath,
-              data: request.data,
-              time_limit_seconds: request.timeLimitSeconds,
-            },
+            ...notRun,
+            job_result_id: request.jobResultId,
+            job: request.jobPath,
+            data: request.data,
+            time_limit_seconds: request.timeLimitSeconds,
+            started: { user: started.user, dryrun: started.dryrun },
           };
         }
         case 'count': {
@@ -115,6 +142,7 @@ export function createRunStepHandler(deps: RecordStepDeps & ScheduledRunDeps, lo
         }
         case 'finish': {
           const result = await recordOutcome(deps, event.job_result_id, event.outcome);
+          await countIfScheduled(deps, event);
           // A failed job is what an operator filters for: ERROR, so LOG_LEVEL=WARN still shows it.
           if (result.status === 'FAILURE')
             logger.error('Run failed', { status: result.status, job: result.jobPath, reason: result.error });
@@ -123,9 +151,25 @@ export function createRunStepHandler(deps: RecordStepDeps & ScheduledRunDeps, lo
         }
         case 'fail': {
           const result = await recordFailure(deps, event.job_result_id, event.error);
+          await countIfScheduled(deps, event);
           logger.error('Run failed in the workflow', { error: event.error, status: result?.status });
           return { status: result?.status ?? 'MISSING' };
         }
       }
     });
+}
+
+/**
+ * A scheduled run is counted on its scheduled job in the step that records its outcome, not in a
+ * step of its own (a state transition fewer). Counting is idempotent per occurrence.
+ */
+async function countIfScheduled(
+  deps: Pick<ScheduledRunDeps, 'scheduledJobs' | 'clock'>,
+  event: { readonly scheduled_job_id?: string | null; readonly scheduled_time?: string | null },
+): Promise<void> {
+  if (!event.scheduled_job_id || !event.scheduled_time) return;
+  await countScheduledRun(deps, {
+    scheduledJobId: event.scheduled_job_id,
+    scheduledTime: event.scheduled_time,
+  });
 }

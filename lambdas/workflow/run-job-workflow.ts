@@ -10,8 +10,15 @@
  * inside the run function.
  * Every state that writes is idempotent on retry (the run steps are
  * conditional writes keyed by the execution), so retries never record a run twice.
+ *
+ * Each state entered is billed (Choice and Succeed too), and transitions are most of what a run
+ * costs, so the bookkeeping is folded into as few states as stay clear: a run started now enters 4
+ * states (Route, MarkStarted, RunJob, RecordOutcome), a scheduled occurrence 5 (the claim also marks
+ * the run STARTED, and the step that records the outcome also counts the occurrence), a refused
+ * duplicate delivery 4.
  */
 import type { WorkflowRun } from '../core/ports';
+import { occurrenceResultId } from '../core/scheduled-runs';
 import { catalogue } from '../jobs/catalogue';
 
 export interface RunWorkflowInput {
@@ -26,6 +33,9 @@ export interface RunWorkflowInput {
   readonly sealed_data: string | null;
   /** The job's own limit, enforced inside the run function. */
   readonly time_limit_seconds: number;
+  /** Null for a run started now; the claim step sets them for a scheduled occurrence. */
+  readonly scheduled_job_id: null;
+  readonly scheduled_time: null;
 }
 
 /** What EventBridge Scheduler (and the local emulator) sends at each occurrence. */
@@ -108,7 +118,16 @@ export function buildRunJobWorkflow(
     States: {
       Route: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.scheduled_job_id', IsPresent: true, Next: 'ClaimOccurrence' }],
+        // A scheduled occurrence carries its scheduled job's id; a run started now carries null.
+        Choices: [
+          {
+            And: [
+              { Variable: '$.scheduled_job_id', IsPresent: true },
+              { Variable: '$.scheduled_job_id', IsString: true },
+            ],
+            Next: 'ClaimOccurrence',
+          },
+        ],
         Default: 'MarkStarted',
       },
       ClaimOccurrence: {
@@ -119,35 +138,32 @@ export function buildRunJobWorkflow(
           'execution.$': '$$.Execution.Id',
         }),
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
+        // The claim answers in the shape of a run's input, already STARTED (`started`), so it
+        // replaces the state's input and RunJob reads both kinds of run alike. Jobs with sensitive
+        // variables cannot be scheduled, so its `sealed_data` is always null.
         ResultSelector: {
           'run.$': '$.Payload.run',
-          'request.$': '$.Payload.request',
           'reason.$': '$.Payload.reason',
+          'job_result_id.$': '$.Payload.job_result_id',
+          'job.$': '$.Payload.job',
+          'data.$': '$.Payload.data',
+          'sealed_data.$': '$.Payload.sealed_data',
+          'time_limit_seconds.$': '$.Payload.time_limit_seconds',
+          'scheduled_job_id.$': '$.Payload.scheduled_job_id',
+          'scheduled_time.$': '$.Payload.scheduled_time',
+          'started.$': '$.Payload.started',
         },
-        ResultPath: '$.claim',
+        // No ResultPath: the default, `$`, replaces the input with the result (the local emulator
+        // reads an explicit `"$"` as a field named "$").
         Retry: retryStep,
         Next: 'ShouldRun',
       },
       ShouldRun: {
         Type: 'Choice',
-        Choices: [{ Variable: '$.claim.run', BooleanEquals: true, Next: 'PrepareScheduledRun' }],
+        Choices: [{ Variable: '$.run', BooleanEquals: true, Next: 'RunJob' }],
         Default: 'NotRun',
       },
       NotRun: { Type: 'Succeed' },
-      PrepareScheduledRun: {
-        Type: 'Pass',
-        Parameters: {
-          'job_result_id.$': '$.claim.request.job_result_id',
-          'job.$': '$.claim.request.job',
-          'data.$': '$.claim.request.data',
-          // Jobs with sensitive variables cannot be scheduled, so a scheduled input is never sealed.
-          sealed_data: null,
-          'time_limit_seconds.$': '$.claim.request.time_limit_seconds',
-          'scheduled_job_id.$': '$.scheduled_job_id',
-          'scheduled_time.$': '$.scheduled_time',
-        },
-        Next: 'MarkStarted',
-      },
       MarkStarted: {
         ...invoke(functions.runStep, {
           action: 'start',
@@ -185,6 +201,8 @@ export function buildRunJobWorkflow(
           'job_result_id.$': '$.job_result_id',
           'execution.$': '$$.Execution.Id',
           'outcome.$': '$.run.outcome',
+          'scheduled_job_id.$': '$.scheduled_job_id',
+          'scheduled_time.$': '$.scheduled_time',
         }),
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
         ResultSelector: { 'status.$': '$.Payload.status' },
@@ -192,7 +210,7 @@ export function buildRunJobWorkflow(
         Retry: retryStep,
         // Whatever stopped the outcome being written, the result must not stay STARTED.
         Catch: catchAll,
-        Next: 'WasScheduled',
+        End: true,
       },
       RecordFailure: {
         ...invoke(functions.runStep, {
@@ -200,6 +218,8 @@ export function buildRunJobWorkflow(
           'job_result_id.$': '$.job_result_id',
           'execution.$': '$$.Execution.Id',
           'error.$': '$.error',
+          'scheduled_job_id.$': '$.scheduled_job_id',
+          'scheduled_time.$': '$.scheduled_time',
         }),
         TimeoutSeconds: STEP_TIMEOUT_SECONDS,
         ResultSelector: { 'status.$': '$.Payload.status' },
@@ -213,31 +233,28 @@ export function buildRunJobWorkflow(
             JitterStrategy: 'FULL',
           },
         ],
-        Next: 'WasScheduled',
+        End: true,
       },
-      WasScheduled: {
-        Type: 'Choice',
-        Choices: [{ Variable: '$.scheduled_job_id', IsPresent: true, Next: 'CountRun' }],
-        Default: 'Done',
-      },
-      CountRun: {
-        ...invoke(functions.runStep, {
-          action: 'count',
-          'scheduled_job_id.$': '$.scheduled_job_id',
-          'execution.$': '$$.Execution.Id',
-          'scheduled_time.$': '$.scheduled_time',
-        }),
-        TimeoutSeconds: STEP_TIMEOUT_SECONDS,
-        ResultPath: null,
-        Retry: retryStep,
-        Next: 'Done',
-      },
-      Done: { Type: 'Succeed' },
     },
   };
 }
 
 export type RunJobWorkflowDefinition = ReturnType<typeof buildRunJobWorkflow>;
+
+/**
+ * The execution that runs one occurrence of a scheduled job when started directly (an approved run),
+ * with the input the scheduler would send, named after the occurrence's job result so that a repeated
+ * start is the same execution.
+ */
+export function occurrenceExecution(occurrence: {
+  readonly scheduledJobId: string;
+  readonly scheduledTime: string;
+}): { readonly name: string; readonly input: ScheduledWorkflowInput } {
+  return {
+    name: occurrenceResultId(occurrence.scheduledJobId, occurrence.scheduledTime),
+    input: { scheduled_job_id: occurrence.scheduledJobId, scheduled_time: occurrence.scheduledTime },
+  };
+}
 
 /** The execution input for a run, the same whichever runtime starts it. */
 export function toWorkflowInput(request: WorkflowRun): RunWorkflowInput {
@@ -247,5 +264,7 @@ export function toWorkflowInput(request: WorkflowRun): RunWorkflowInput {
     data: request.sealedData === undefined ? request.data : {},
     sealed_data: request.sealedData ?? null,
     time_limit_seconds: request.timeLimitSeconds,
+    scheduled_job_id: null,
+    scheduled_time: null,
   };
 }

@@ -19,6 +19,13 @@ async function createUserWithToken(
   return token.body.key as string;
 }
 
+/** Starts a run of a job that takes no input, as admin, and returns its job result id. */
+async function runNow(jobPath: string): Promise<string> {
+  const response = await api.post(`/api/extras/jobs/${jobPath}/run/`, {});
+  expect(response.status).toBe(201);
+  return response.body.job_result.id as string;
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   api = server.api;
@@ -243,18 +250,45 @@ describe('Job results', () => {
   });
 
   it('filters by status and job together', async () => {
-    const response = await api.get('/api/extras/job-results/?job=local/example/AlwaysFails&status=FAILURE');
+    // Prepare: a failure the filter must find, and a success of another job that it must leave out
+    const failed = await api.waitForResult(await runNow('local/example/AlwaysFails'));
+    const succeeded = await api.waitForResult(await runNow('local/example/MyJobWithNoVars'));
+    const ids = async (query: string) =>
+      (await api.get(`/api/extras/job-results/?${query}&limit=1000`)).body.results.map(
+        (r: { id: string }) => r.id,
+      );
+
+    // Act
+    const response = await api.get(
+      '/api/extras/job-results/?job=local/example/AlwaysFails&status=FAILURE&limit=1000',
+    );
+
+    // Assess
     expect(response.status).toBe(200);
     expect(response.body.results.length).toBeGreaterThan(0);
     for (const result of response.body.results)
       expect(result).toMatchObject({ job: 'local/example/AlwaysFails', status: 'FAILURE' });
+    expect(response.body.results.map((r: { id: string }) => r.id)).toContain(failed.id);
+    expect(await ids('job=local/example/MyJobWithNoVars&status=SUCCESS')).toContain(succeeded.id);
+    expect(await ids('job=local/example/MyJobWithNoVars&status=FAILURE')).not.toContain(succeeded.id);
   });
 
   it('shows users only the results of jobs they may view', async () => {
+    // Prepare: one result the viewer may see and one outside local/example/ that it may not
+    const visible = await runNow('local/example/MyJobWithNoVars');
+    const hidden = await runNow('local/testing/Overrun');
+
+    // Act
     const response = await api.get('/api/extras/job-results/?limit=1000', viewerToken);
+
+    // Assess
     expect(response.body.results.every((r: { job: string }) => r.job.startsWith('local/example/'))).toBe(
       true,
     );
+    const ids = response.body.results.map((r: { id: string }) => r.id);
+    expect(ids).toContain(visible);
+    expect(ids).not.toContain(hidden);
+    expect((await api.get(`/api/extras/job-results/${hidden}/`)).status).toBe(200);
   });
 
   it.each([

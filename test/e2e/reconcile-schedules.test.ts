@@ -87,6 +87,8 @@ describe('Schedule reconciliation', () => {
     expect(repair).toEqual({ checked: 1, repaired: 1, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
     expect(again).toEqual({ checked: 1, repaired: 0, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
     expect(await runsAt(server, clock, id)).toBe(1);
+    expect(server.metrics.count('SchedulesRepaired')).toBe(1);
+    expect(server.metrics.count('RunsFinished', { status: 'SUCCESS' })).toBe(1);
   });
 
   it('disables the schedule of a paused job that was left ENABLED, so it does not fire', async () => {

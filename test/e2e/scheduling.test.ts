@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../support/in-memory-stores';
 import { type ApiClient, startTestServer } from '../support/local-server';
 
 const RUN = '/api/extras/jobs/local/example/MyJobWithNoVars/run/';
-const clock = new FixedClock(new Date('2029-12-31T12:00:00.000Z'));
+const START = '2029-12-31T12:00:00.000Z';
+const clock = new FixedClock(new Date(START));
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let api: ApiClient;
 
@@ -26,6 +27,12 @@ async function schedule(body: Record<string, unknown>) {
 beforeAll(async () => {
   server = await startTestServer({ clock, startScheduler: false });
   api = server.api;
+});
+
+// Every test starts at the same instant, whatever the tests before it did to the clock; a test that
+// needs another time sets it. The scheduler never goes back over what it has fired.
+beforeEach(() => {
+  clock.set(START);
 });
 
 afterAll(async () => {
@@ -259,13 +266,30 @@ describe('At-least-once delivery', () => {
 
     // Act: two deliveries of the same occurrence, as EventBridge may make
     const input = { scheduled_job_id: job.id, scheduled_time: '2030-08-01T06:00:00Z' };
-    await Promise.all([server.workflow.startExecution(input), server.workflow.startExecution(input)]);
+    const executions = await Promise.all([
+      server.workflow.startExecution(input),
+      server.workflow.startExecution(input),
+    ]);
     await server.workflow.idle();
 
     // Assess
     expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.total_run_count).toBe(1);
     const results = await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`);
     expect(results.body.results).toHaveLength(1);
+    // Each state entered is billed: the run enters five, the refused duplicate four.
+    const statesEntered = executions
+      .map((arn) =>
+        server.workflow
+          .history(arn.split(':').pop() as string)
+          .filter((event) => event.type === 'StateEntered')
+          .map((event) => event.state),
+      )
+      .sort((a, b) => b.length - a.length);
+    expect(statesEntered).toEqual([
+      ['Route', 'ClaimOccurrence', 'ShouldRun', 'RunJob', 'RecordOutcome'],
+      ['Route', 'ClaimOccurrence', 'ShouldRun', 'NotRun'],
+    ]);
+    expect(server.metrics.count('DuplicateDeliveriesRefused')).toBe(1);
     await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`);
   });
 });
@@ -354,15 +378,22 @@ describe('Real time', () => {
         schedule: { name: 'soon', interval: 'future', start_time: start },
       });
       expect(created.status).toBe(201);
+      const id = created.body.scheduled_job.id;
       const deadline = Date.now() + 10_000;
       let job: { total_run_count: number } = { total_run_count: 0 };
       while (Date.now() < deadline && job.total_run_count === 0) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        job = (await live.api.get(`/api/extras/scheduled-jobs/${created.body.scheduled_job.id}/`)).body;
+        job = (await live.api.get(`/api/extras/scheduled-jobs/${id}/`)).body;
       }
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      job = (await live.api.get(`/api/extras/scheduled-jobs/${created.body.scheduled_job.id}/`)).body;
+      // "Once" without waiting to see: the one-off's schedule has deleted itself, and another pass of
+      // the scheduler, now that its time has passed, starts nothing more.
+      expect(live.scheduler.list().some((schedule) => schedule.name === id)).toBe(false);
+      await live.scheduler.runDue();
+      await live.workflow.idle();
+      job = (await live.api.get(`/api/extras/scheduled-jobs/${id}/`)).body;
       expect(job.total_run_count).toBe(1);
+      const results = await live.api.get(`/api/extras/job-results/?scheduled_job=${id}`);
+      expect(results.body.results).toHaveLength(1);
     } finally {
       await live.close();
     }

@@ -42,6 +42,8 @@ describe('Sensitive input in the run workflow', () => {
       data: {},
       sealed_data: expect.stringMatching(/^v1(\.[A-Za-z0-9_-]+){4}$/),
       time_limit_seconds: 60,
+      scheduled_job_id: null,
+      scheduled_time: null,
     });
     const sealed = (started?.data as { sealed_data?: string } | undefined)?.sealed_data;
     const tasks = history.filter((event) => event.type === 'TaskScheduled');

@@ -94,7 +94,7 @@ describe('Construct: Api', () => {
           SCHEDULE_GROUP_NAME: Match.anyValue(),
           SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerRole'), 'Arn'] },
           SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerDeadLetterQueue'), 'Arn'] },
-          INPUT_KEY_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowInputKey'), 'Arn'] },
+          INPUT_KEY_PARAMETER: Match.stringLikeRegexp('^/countersign/Countersign-Workflow-InputKey'),
         },
       },
     });
@@ -110,16 +110,15 @@ describe('Construct: Api', () => {
       'dynamodb:UpdateItem',
       'events:PutEvents',
       'iam:PassRole',
-      'kms:GenerateDataKey',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'scheduler:CreateSchedule',
       'scheduler:DeleteSchedule',
       'scheduler:GetSchedule',
       'scheduler:UpdateSchedule',
+      'ssm:GetParameter',
+      'ssm:PutParameter',
       'states:StartExecution',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     expect(statements).toContainEqual({
       Effect: 'Allow',
@@ -128,8 +127,27 @@ describe('Construct: Api', () => {
     });
   });
 
-  it('lets the API function seal run input, for one job result at a time, but never open it', () => {
+  it('lets the API function read and make the sealing key, that parameter only', () => {
     const statements = statementsOfRole(template, roleOfFunction(template, 'ApiHandler'));
+    expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('ssm:'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:PutParameter'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            expect.arrayContaining([
+              expect.stringMatching(/:parameter\/countersign\/Countersign-Workflow-InputKey/),
+            ]),
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('with a customer-managed key, lets the API function seal run input, for one job result at a time, but never open it', () => {
+    const { template: withKey } = synthesize({ inputSealing: 'customer-managed-key' });
+    const statements = statementsOfRole(withKey, roleOfFunction(withKey, 'ApiHandler'));
     expect(statements.filter((statement) => String(statement.Action).startsWith('kms:'))).toEqual([
       {
         Effect: 'Allow',
@@ -161,8 +179,6 @@ describe('Construct: Api', () => {
       'dynamodb:GetItem',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
   });
 });

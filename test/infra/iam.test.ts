@@ -3,10 +3,6 @@ import { asArray, type PolicyStatementJson, resourcesOfType, statementsOf, synth
 
 /** Actions AWS offers without resource-level permissions, so `Resource: "*"` is the only option. */
 const STAR_ONLY_ACTIONS = new Set([
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'xray:GetSamplingRules',
-  'xray:GetSamplingTargets',
   'logs:CreateLogDelivery',
   'logs:GetLogDelivery',
   'logs:UpdateLogDelivery',

@@ -48,15 +48,11 @@ describe('cdk-nag AwsSolutions checks', () => {
       }),
     );
     expect(acknowledged.sort()).toEqual([
-      'Countersign/Api/Authorizer/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
-      'Countersign/Api/Handler/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
       'Countersign/Api/Handler/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<group>/*]',
-      'Countersign/ScheduleReconciler/Function/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
       'Countersign/ScheduleReconciler/Function/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<group>/*]',
       'Countersign/Scheduler/DeadLetterQueue/Resource AwsSolutions-SQS3',
-      'Countersign/Workflow/RunJob/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
-      'Countersign/Workflow/RunStep/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
       'Countersign/Workflow/RunStep/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<group>/*]',
+      'Countersign/Workflow/StateMachine/Resource AwsSolutions-SF2',
       'Countersign/Workflow/StateMachine/Role/DefaultPolicy/Resource AwsSolutions-IAM5[Resource::*]',
     ]);
   });

@@ -74,8 +74,6 @@ describe('Construct: ScheduleReconciler', () => {
       'scheduler:GetSchedule',
       'scheduler:UpdateSchedule',
       'states:StartExecution',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     expect(statements).toContainEqual({
       Effect: 'Allow',

@@ -1,3 +1,6 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { resourcesOfType, synthesize } from './synth';
 
@@ -15,28 +18,58 @@ describe('Class: CountersignStack', () => {
     ]);
   });
 
-  it('alarms on the first undeliverable schedule, failed run and API 5xx', () => {
-    const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).map((alarm) => ({
+  it('creates no alarms when nobody is to be notified, so an idle stack costs nothing', () => {
+    expect(resourcesOfType(template, 'AWS::CloudWatch::Alarm')).toEqual({});
+  });
+
+  it('alarms on the first undeliverable schedule, failed execution, failed run, repaired schedule and API 5xx, notifying the given action', () => {
+    // Prepare
+    const topic = Topic.fromTopicArn(
+      new Stack(new App(), 'Elsewhere'),
+      'Topic',
+      'arn:aws:sns:us-east-1:123456789012:countersign-alarms',
+    );
+
+    // Act
+    const { template: withAlarms } = synthesize({ alarmActions: [new SnsAction(topic)] });
+
+    // Assess
+    const alarms = Object.values(resourcesOfType(withAlarms, 'AWS::CloudWatch::Alarm')).map((alarm) => ({
       namespace: alarm.Properties?.Namespace,
       metric: alarm.Properties?.MetricName,
+      dimensions: alarm.Properties?.Dimensions,
       threshold: alarm.Properties?.Threshold,
       comparison: alarm.Properties?.ComparisonOperator,
+      actions: (alarm.Properties?.AlarmActions as unknown[] | undefined)?.length,
     }));
     expect(alarms).toEqual(
-      [
-        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible'],
-        ['AWS/States', 'ExecutionsFailed'],
-        ['AWS/ApiGateway', '5xx'],
-      ].map(([namespace, metric]) => ({
+      (
+        [
+          ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', expect.anything()],
+          ['AWS/States', 'ExecutionsFailed', expect.anything()],
+          [
+            'Countersign',
+            'RunsFinished',
+            [
+              { Name: 'service', Value: 'countersign' },
+              { Name: 'status', Value: 'FAILURE' },
+            ],
+          ],
+          ['Countersign', 'SchedulesRepaired', [{ Name: 'service', Value: 'countersign' }]],
+          ['AWS/ApiGateway', '5xx', expect.anything()],
+        ] as const
+      ).map(([namespace, metric, dimensions]) => ({
         namespace,
         metric,
+        dimensions,
         threshold: 0,
         comparison: 'GreaterThanThreshold',
+        actions: 1,
       })),
     );
   });
 
-  it('runs every function on Node.js 24 / arm64 with tracing, its own log group and the shared settings', () => {
+  it('runs every function on Node.js 24 / arm64 untraced, with its own log group and the shared settings', () => {
     const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
     expect(functions).toHaveLength(5);
     for (const fn of functions) {
@@ -44,10 +77,10 @@ describe('Class: CountersignStack', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
         Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'countersign', POWERTOOLS_LOG_LEVEL: 'INFO' } },
       });
+      expect(fn.Properties).not.toHaveProperty('TracingConfig');
       expect(fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
       // No source maps are shipped, so nothing to enable.
       expect(fn.Properties).not.toHaveProperty('Environment.Variables.NODE_OPTIONS');

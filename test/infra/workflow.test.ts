@@ -17,7 +17,6 @@ import {
 describe('Construct: Workflow', () => {
   const { stack, template } = synthesize();
   const [, stateMachine] = onlyResourceOfType(template, 'AWS::StepFunctions::StateMachine');
-  const [inputKeyId, inputKey] = onlyResourceOfType(template, 'AWS::KMS::Key');
   const functionLogicalId = (prefix: string) => {
     const id = Object.keys(resourcesOfType(template, 'AWS::Lambda::Function')).find((key) =>
       key.startsWith(prefix),
@@ -37,11 +36,11 @@ describe('Construct: Workflow', () => {
     });
   });
 
-  it('logs ALL events without execution data, to a vended-logs group, and traces with X-Ray', () => {
+  it('logs ALL events without execution data, to a vended-logs group, untraced', () => {
     expect(stateMachine.Properties).toMatchObject({
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
-      TracingConfiguration: { Enabled: true },
     });
+    expect(stateMachine.Properties).not.toMatchObject({ TracingConfiguration: { Enabled: true } });
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
     });
@@ -109,8 +108,6 @@ describe('Construct: Workflow', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'scheduler:DeleteSchedule',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Countersign: records the start and the outcome of a job run',
@@ -123,44 +120,84 @@ describe('Construct: Workflow', () => {
     });
   });
 
-  it('lets run-job only read and append to a job result (the log cap needs a read), and open sealed input', () => {
+  it('lets run-job only read and append to a job result (the log cap needs a read), and read the sealing key', () => {
     const role = roleOfFunction(template, 'WorkflowRunJob');
     expect(allowedActions(statementsOfRole(template, role))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
-      'kms:Decrypt',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
+      'ssm:GetParameter',
     ]);
     expect(
-      statementsOfRole(template, role).filter((statement) => String(statement.Action).startsWith('kms:')),
+      statementsOfRole(template, role).filter((statement) => String(statement.Action).startsWith('ssm:')),
     ).toEqual([
       {
         Effect: 'Allow',
-        Action: 'kms:Decrypt',
-        Resource: { 'Fn::GetAtt': [inputKeyId, 'Arn'] },
-        Condition: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['job_result_id'] },
-          Null: { 'kms:EncryptionContext:job_result_id': 'false' },
+        Action: 'ssm:GetParameter',
+        Resource: {
+          'Fn::Join': [
+            '',
+            expect.arrayContaining([
+              expect.stringMatching(/:parameter\/countersign\/Countersign-Workflow-InputKey/),
+            ]),
+          ],
         },
       },
     ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Countersign: runs one job from the catalogue',
       Environment: {
-        Variables: Match.objectLike({ INPUT_KEY_ARN: { 'Fn::GetAtt': [inputKeyId, 'Arn'] } }),
+        Variables: Match.objectLike({
+          INPUT_KEY_PARAMETER: Match.stringLikeRegexp('^/countersign/Countersign-Workflow-InputKey'),
+        }),
       },
     });
+    expect(resourcesOfType(template, 'AWS::KMS::Key')).toEqual({});
   });
 
-  it('seals sensitive input with a rotated, retained customer managed key', () => {
-    expect(inputKeyId).toMatch(/^WorkflowInputKey/);
-    expect(inputKey).toMatchObject({
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-      Properties: { EnableKeyRotation: true, Description: expect.stringMatching(/sensitive variables/) },
+  describe('with a customer-managed key', () => {
+    const { template: withKey } = synthesize({ inputSealing: 'customer-managed-key' });
+    const [inputKeyId, inputKey] = onlyResourceOfType(withKey, 'AWS::KMS::Key');
+
+    it('lets run-job only decrypt data keys bound to one job result', () => {
+      const role = roleOfFunction(withKey, 'WorkflowRunJob');
+      const template = withKey;
+      expect(allowedActions(statementsOfRole(template, role))).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'kms:Decrypt',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
+      expect(
+        statementsOfRole(template, role).filter((statement) => String(statement.Action).startsWith('kms:')),
+      ).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: { 'Fn::GetAtt': [inputKeyId, 'Arn'] },
+          Condition: {
+            'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['job_result_id'] },
+            Null: { 'kms:EncryptionContext:job_result_id': 'false' },
+          },
+        },
+      ]);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: 'Countersign: runs one job from the catalogue',
+        Environment: {
+          Variables: Match.objectLike({ INPUT_KEY_ARN: { 'Fn::GetAtt': [inputKeyId, 'Arn'] } }),
+        },
+      });
+    });
+
+    it('seals sensitive input with a rotated, retained customer managed key', () => {
+      expect(inputKeyId).toMatch(/^WorkflowInputKey/);
+      expect(inputKey).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { EnableKeyRotation: true, Description: expect.stringMatching(/sensitive variables/) },
+      });
     });
   });
 });

@@ -1,130 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  ResourceNotFoundException,
-  UpdateScheduleCommand,
-  ValidationException,
-} from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  EventBridgeScheduleGateway,
-  toCreateScheduleInput,
-} from '../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
-import type { Clock } from '../../lambdas/core/ports';
-import type { ScheduledJob } from '../../lambdas/core/scheduled-jobs';
-import {
-  type ScheduleRequest,
-  toSchedulerInput,
-  validateScheduleRequest,
-} from '../../lambdas/core/schedules';
-import { LOCAL_SCHEDULER, LocalScheduler, type LocalSchedulerProps } from '../../local/local-scheduler';
-
-const ID = '3f2b8c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d';
-const CONFIG = {
-  ...LOCAL_SCHEDULER,
-  targetArn: 'arn:aws:states:local:000000000000:stateMachine:countersign-run-job',
-};
-const HOUR_MS = 3_600_000;
-
-class SettableClock implements Clock {
-  private current: number;
-
-  constructor(iso: string) {
-    this.current = Date.parse(iso);
-  }
-
-  now(): Date {
-    return new Date(this.current);
-  }
-
-  set(iso: string): void {
-    this.current = Date.parse(iso);
-  }
-
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
-
-interface Invocation {
-  readonly targetArn: string;
-  readonly input: { readonly scheduled_job_id: string; readonly scheduled_time: string };
-}
-
-/** The emulator and the real gateway on one fake clock, recording every target invocation. */
-function harness(start: string, options: { directory?: string; failures?: number } = {}) {
-  const clock = new SettableClock(start);
-  const invocations: Invocation[] = [];
-  let failuresLeft = options.failures ?? 0;
-  const props: LocalSchedulerProps = {
-    clock,
-    directory: options.directory,
-    invokeTarget: async (targetArn, input) => {
-      invocations.push({ targetArn, input: JSON.parse(input) });
-      if (failuresLeft > 0) {
-        failuresLeft -= 1;
-        throw new Error('state machine unavailable');
-      }
-    },
-    onError: () => undefined,
-  };
-  const scheduler = new LocalScheduler(props);
-  const gateway = new EventBridgeScheduleGateway({ client: scheduler, ...CONFIG, clock });
-  const firedAt = () => invocations.map((invocation) => invocation.input.scheduled_time);
-  /** Moves the clock forward in steps, letting the scheduler look for due occurrences after each. */
-  const runUntil = async (iso: string, stepMs = 15 * 60_000) => {
-    const end = Date.parse(iso);
-    while (clock.now().getTime() < end) {
-      clock.set(new Date(Math.min(clock.now().getTime() + stepMs, end)).toISOString());
-      await scheduler.runDue();
-    }
-  };
-  return { clock, invocations, firedAt, scheduler, gateway, props, runUntil };
-}
-
-/** The path a request takes in production: validated schedule → toSchedulerInput → ScheduledJob.schedule. */
-function scheduledJob(
-  request: ScheduleRequest,
-  now: Date,
-  overrides: Partial<ScheduledJob> = {},
-): ScheduledJob {
-  const validated = validateScheduleRequest(request, now);
-  if (!validated.ok) throw new Error(`Invalid test schedule: ${JSON.stringify(validated.errors)}`);
-  const { schedule } = validated;
-  const scheduler = toSchedulerInput(schedule);
-  return {
-    id: ID,
-    name: schedule.name ?? '',
-    jobPath: 'local/example/MyJob',
-    interval: schedule.interval,
-    startTime: schedule.startTime?.toISOString(),
-    timeZone: schedule.timeZone,
-    crontab: schedule.crontab,
-    oneOff: schedule.interval === 'future',
-    enabled: true,
-    user: 'alice',
-    data: {},
-    totalRunCount: 0,
-    dateCreated: now.toISOString(),
-    approvalRequired: false,
-    approvalStatus: 'not_required',
-    history: [],
-    schedule: {
-      expression: scheduler.scheduleExpression,
-      timeZone: scheduler.scheduleExpressionTimezone,
-      startDate: scheduler.startDate?.toISOString(),
-      actionAfterCompletion: scheduler.actionAfterCompletion,
-    },
-    claims: {},
-    ...overrides,
-  };
-}
+import { toCreateScheduleInput } from '../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import type { ScheduleRequest } from '../../lambdas/core/schedules';
+import { CONFIG, HOUR_MS, harness, ID, scheduledJob } from '../support/local-scheduler-harness';
 
 const directories: string[] = [];
 
@@ -135,6 +16,7 @@ function temporaryDirectory(): string {
 }
 
 afterEach(() => {
+  vi.useRealTimers();
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
@@ -393,97 +275,64 @@ describe('Class: LocalScheduler, driven by EventBridgeScheduleGateway', () => {
     ]);
   });
 
-  it('fires due occurrences on its own timer once started', async () => {
-    // Prepare
+  it('dead-letters an occurrence once it is older than the maximum event age, however many retries are left', async () => {
+    // Prepare: a one-minute event age, and retries after 1, 2, 4, 8 and 16 seconds; the next would be 32 s later, at 63 s.
+    const { clock, invocations, scheduler } = harness('2026-01-15T12:00:00Z', { failures: 1000 });
+    const job = scheduledJob(
+      { name: 'once', interval: 'future', start_time: '2026-01-15T12:30:00Z' },
+      clock.now(),
+    );
+    const input = toCreateScheduleInput(job, CONFIG, clock.now());
+    await scheduler.send(
+      new CreateScheduleCommand({
+        ...input,
+        Target: { ...input.Target, RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 185 } },
+      } as typeof input),
+    );
+    clock.set('2026-01-15T12:30:00Z');
+
+    // Act
+    for (let second = 0; second <= 120; second++) {
+      await scheduler.runDue();
+      clock.advance(1000);
+    }
+
+    // Assess
+    expect(invocations).toHaveLength(6);
+    expect(scheduler.deadLetters()).toEqual([
+      expect.objectContaining({
+        scheduledTime: '2026-01-15T12:30:00Z',
+        attempts: 6,
+        reason: 'event-too-old',
+        error: 'state machine unavailable',
+        at: '2026-01-15T12:30:31.000Z',
+      }),
+    ]);
+  });
+
+  it('fires due occurrences on its own timer once started, and no more once stopped', async () => {
+    // Prepare: the timer is faked, so each tick happens when the test says and not by luck.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const { clock, firedAt, scheduler, gateway } = harness('2026-01-15T12:00:00Z');
     await gateway.put(
-      scheduledJob({ name: 'once', interval: 'future', start_time: '2026-01-15T12:30:00Z' }, clock.now()),
+      scheduledJob({ name: 'hourly', interval: 'hourly', start_time: '2026-01-15T12:30:00Z' }, clock.now()),
     );
     clock.set('2026-01-15T12:30:00Z');
 
     // Act
     scheduler.start();
-    await vi.waitFor(() => expect(firedAt()).toHaveLength(1), { timeout: 1000, interval: 20 });
-    await scheduler.stop();
+    const beforeTheFirstTick = firedAt().length;
+    await vi.advanceTimersByTimeAsync(249);
+    const justBeforeTheFirstTick = firedAt().length;
+    await vi.advanceTimersByTimeAsync(1);
+    await scheduler.stop(); // waits for the pass the tick began
+    const afterTheFirstTick = firedAt().length;
+    clock.set('2026-01-15T14:00:00Z');
+    await vi.advanceTimersByTimeAsync(10_000);
 
     // Assess
+    expect([beforeTheFirstTick, justBeforeTheFirstTick, afterTheFirstTick]).toEqual([0, 0, 1]);
+    expect(vi.getTimerCount()).toBe(0);
     expect(firedAt()).toEqual(['2026-01-15T12:30:00Z']);
-  });
-});
-
-describe('Class: LocalScheduler, as the EventBridge Scheduler API', () => {
-  const now = new Date('2026-01-15T12:00:00Z');
-  const job = scheduledJob({ name: 'daily', interval: 'daily', start_time: '2026-01-16T09:00:00Z' }, now);
-  const input = toCreateScheduleInput(job, CONFIG, now);
-
-  function emulator() {
-    return new LocalScheduler({ clock: { now: () => now }, invokeTarget: async () => undefined });
-  }
-
-  it('returns from GetSchedule what CreateSchedule was given', async () => {
-    // Prepare
-    const scheduler = emulator();
-
-    // Act
-    await scheduler.send(new CreateScheduleCommand(input));
-    const schedule = await scheduler.send(new GetScheduleCommand({ Name: ID, GroupName: CONFIG.groupName }));
-
-    // Assess
-    expect(schedule).toMatchObject({
-      Arn: `arn:aws:scheduler:local:000000000000:schedule/${CONFIG.groupName}/${ID}`,
-      Name: ID,
-      GroupName: CONFIG.groupName,
-      ScheduleExpression: 'cron(0 9 * * ? *)',
-      ScheduleExpressionTimezone: 'UTC',
-      StartDate: new Date('2026-01-16T09:00:00Z'),
-      State: 'ENABLED',
-      ActionAfterCompletion: 'NONE',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: input.Target,
-      CreationDate: now,
-    });
-  });
-
-  it('answers a second CreateSchedule of the same name with ConflictException', async () => {
-    // Prepare
-    const scheduler = emulator();
-    await scheduler.send(new CreateScheduleCommand(input));
-
-    // Act
-    const again = scheduler.send(new CreateScheduleCommand(input));
-
-    // Assess
-    await expect(again).rejects.toBeInstanceOf(ConflictException);
-  });
-
-  it.each([
-    ['UpdateSchedule', () => new UpdateScheduleCommand(input)],
-    ['DeleteSchedule', () => new DeleteScheduleCommand({ Name: ID, GroupName: CONFIG.groupName })],
-    ['GetSchedule', () => new GetScheduleCommand({ Name: ID, GroupName: CONFIG.groupName })],
-  ])('answers %s of a missing schedule with ResourceNotFoundException', async (_, command) => {
-    // Act
-    const result = emulator().send(command());
-
-    // Assess
-    await expect(result).rejects.toBeInstanceOf(ResourceNotFoundException);
-  });
-
-  it.each<[string, Partial<CreateScheduleInput>]>([
-    ['an expression that does not parse', { ScheduleExpression: 'cron(0 9 * * * *)' }],
-    ['rate(), which the evaluator does not support', { ScheduleExpression: 'rate(5 minutes)' }],
-    ['an unknown time zone', { ScheduleExpressionTimezone: 'Mars/Olympus_Mons' }],
-    ['no FlexibleTimeWindow', { FlexibleTimeWindow: undefined }],
-    ['a name outside [0-9a-zA-Z-_.]', { Name: 'has spaces' }],
-    ['a recurring StartDate more than 5 minutes ago', { StartDate: new Date('2026-01-15T11:54:59Z') }],
-    [
-      'a target input that is not JSON',
-      { Target: { ...input.Target, Arn: CONFIG.targetArn, RoleArn: CONFIG.roleArn, Input: '{' } },
-    ],
-  ])('answers %s with ValidationException', async (_, change) => {
-    // Act
-    const result = emulator().send(new CreateScheduleCommand({ ...input, ...change } as CreateScheduleInput));
-
-    // Assess
-    await expect(result).rejects.toBeInstanceOf(ValidationException);
   });
 });

@@ -2,8 +2,10 @@
  * The run workflow definition executed by the local Step Functions emulator, with the real step
  * handlers over in-memory stores, and failures injected between the workflow and its steps.
  */
+
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
+import { CountingBusinessMetrics } from '../../lambdas/adapters/metrics/counting-business-metrics';
 import { createRunJobHandler } from '../../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../../lambdas/handlers/run-step-handler';
 import { catalogue } from '../../lambdas/jobs/catalogue';
@@ -32,6 +34,7 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     inputSealer: new InMemoryInputSealer(),
     scheduledJobs: new InMemoryScheduledJobStore(),
     scheduler: new RecordingScheduleGateway(),
+    metrics: new CountingBusinessMetrics(),
     events: new RecordingEventPublisher(),
   };
   const runStep = createRunStepHandler(deps, logger) as LocalLambda;
@@ -69,16 +72,23 @@ async function runOnce(failStep: (action: string, call: number) => Error | undef
     timeLimitSeconds: 60,
   });
   await workflow.idle();
-  return { result: await results.get('r1'), steps };
+  const statesEntered = workflow
+    .history('r1')
+    .filter((event) => event.type === 'StateEntered')
+    .map((event) => event.state);
+  return { result: await results.get('r1'), steps, statesEntered, metrics: deps.metrics };
 }
 
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });
 
 describe('Workflow: run job', () => {
   it('records SUCCESS through start, run and finish', async () => {
-    const { result, steps } = await runOnce(() => undefined);
+    const { result, steps, statesEntered, metrics } = await runOnce(() => undefined);
     expect(result?.status).toBe('SUCCESS');
     expect(steps).toEqual(['start', 'finish']);
+    // Each state entered is billed; a run started now enters four.
+    expect(statesEntered).toEqual(['Route', 'MarkStarted', 'RunJob', 'RecordOutcome']);
+    expect(metrics.snapshot()).toEqual({ RunsStarted: 1, 'RunsFinished{status=SUCCESS}': 1 });
   });
 
   it('retries a step that failed for a passing reason, and records the outcome', async () => {
@@ -118,6 +128,7 @@ describe('Workflow: run job', () => {
       inputSealer,
       scheduledJobs: new InMemoryScheduledJobStore(),
       scheduler: new RecordingScheduleGateway(),
+      metrics: new CountingBusinessMetrics(),
       events: new RecordingEventPublisher(),
     };
     const workflow = new LocalWorkflow({

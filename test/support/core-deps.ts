@@ -1,6 +1,7 @@
 /** Everything core's use cases take, as in-memory fakes, for unit tests. */
+import { CountingBusinessMetrics } from '../../lambdas/adapters/metrics/counting-business-metrics';
 import type { Principal } from '../../lambdas/core/permissions';
-import { catalogue } from '../../lambdas/jobs/catalogue';
+import { coreCatalogue } from './core-catalogue';
 import { InMemoryScheduledJobStore } from './in-memory-scheduled-job-store';
 import {
   FixedClock,
@@ -14,7 +15,7 @@ import {
 
 export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
   return {
-    catalogue,
+    catalogue: coreCatalogue,
     results: new InMemoryJobResultStore(),
     workflow: new RecordingWorkflowStarter(),
     inputSealer: new InMemoryInputSealer(),
@@ -23,6 +24,7 @@ export function coreDeps(now: Date = new Date('2026-11-25T12:00:00.000Z')) {
     events: new RecordingEventPublisher(),
     clock: new FixedClock(now),
     ids: new SequentialIds(),
+    metrics: new CountingBusinessMetrics(),
   };
 }
 

@@ -5,7 +5,7 @@
  * that only concern storage (an item exists, a reservation still names its holder) are named here.
  * Placeholders are generated, so expressions can be combined without clashing.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Condition } from '../../core/conditions';
 import { ConflictError } from '../../core/errors';
 import { isConditionalCheckFailed } from './document-client';
@@ -113,6 +113,49 @@ export async function writeIf(write: ConditionalWrite): Promise<boolean> {
     if (isConditionalCheckFailed(error)) return false;
     throw error;
   }
+}
+
+/** An UpdateItem whose own names and values are merged with its condition's. */
+export interface ConditionalUpdate {
+  readonly TableName: string;
+  readonly Key: { readonly pk: string; readonly sk: string };
+  readonly UpdateExpression: string;
+  readonly names?: Readonly<Record<string, string>>;
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Sends an UpdateItem if `condition` holds and returns the item as it is after it (ALL_NEW), or
+ * undefined when the condition did not hold.
+ */
+export async function updateIf(
+  client: DynamoDBDocumentClient,
+  update: ConditionalUpdate,
+  condition: Expression,
+): Promise<Record<string, unknown> | undefined> {
+  let attributes: Record<string, unknown> | undefined;
+  const applied = await writeIf({
+    condition,
+    send: async (expression) => {
+      const values = { ...update.values, ...expression.ExpressionAttributeValues };
+      const answer = await client.send(
+        new UpdateCommand({
+          TableName: update.TableName,
+          Key: { ...update.Key },
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: expression.ConditionExpression,
+          ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      attributes = answer.Attributes;
+    },
+  });
+  if (!applied) return undefined;
+  if (attributes === undefined)
+    throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
+  return attributes;
 }
 
 /** Puts an item that must not exist yet; a taken key is a ConflictError with `message`. */

@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StaleStateError } from '../../core/errors';
 import type { JobResult, JobResultFilter, JobResultStatus } from '../../core/job-results';
 import type { LogLine } from '../../core/jobs';
@@ -18,6 +13,7 @@ import {
   resultLogHasRoom,
   resultPending,
   resultStartableBy,
+  updateIf,
   writeIf,
 } from './conditions';
 import type { DynamoDbStoreOptions } from './document-client';
@@ -29,7 +25,8 @@ import {
   totalLogBytes,
 } from './job-result-logs';
 import {
-  jobResultCountedQueries,
+  jobResultCounterSlots,
+  jobResultCounters,
   jobResultKey,
   jobResultListPlan,
   jobResultStatusKeys,
@@ -109,7 +106,7 @@ export class DynamoDbJobResultStore implements JobResultStore {
       { TableName: this.tableName, Item: jobResultToItem(result) },
       `A job result with id "${result.id}" already exists.`,
     );
-    await adjustCounters(this.table(), counterMoves([], jobResultCountedQueries(result)));
+    await adjustCounters(this.table(), counterMoves([], jobResultCounterSlots(result)));
   }
 
   /**
@@ -121,12 +118,12 @@ export class DynamoDbJobResultStore implements JobResultStore {
     if (plan === undefined) return 0;
     const residual = residualFilter(plan.residual);
     return residual === undefined
-      ? countFromCounter(this.table(), plan.query)
+      ? countFromCounter(this.table(), jobResultCounters, plan.query)
       : countByReading(this.table(), plan.query, residual);
   }
 
   repairCounts(): Promise<number> {
-    return repairCounters(this.table());
+    return repairCounters(this.table(), jobResultCounters);
   }
 
   private table() {
@@ -137,7 +134,7 @@ export class DynamoDbJobResultStore implements JobResultStore {
   private async countTransition(from: JobResultStatus, to: JobResult): Promise<void> {
     await adjustCounters(
       this.table(),
-      counterMoves(jobResultCountedQueries({ ...to, status: from }), jobResultCountedQueries(to)),
+      counterMoves(jobResultCounterSlots({ ...to, status: from }), jobResultCounterSlots(to)),
     );
   }
 
@@ -374,11 +371,26 @@ export class DynamoDbJobResultStore implements JobResultStore {
      * result's counts (see list-counts.ts); the last admits a repeat, which changes nothing.
      */
     attempts: readonly { readonly condition: Expression; readonly from?: JobResultStatus }[],
-    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues' | 'ConditionExpression'>,
+    update: {
+      readonly UpdateExpression: string;
+      readonly ExpressionAttributeNames: Record<string, string>;
+      readonly ExpressionAttributeValues: Record<string, unknown>;
+    },
   ): Promise<JobResult> {
     for (const { condition, from } of attempts) {
-      const changed = await this.updateIf(id, condition, update);
-      if (changed === undefined) continue;
+      const attributes = await updateIf(
+        this.client,
+        {
+          TableName: this.tableName,
+          Key: jobResultKey(id),
+          UpdateExpression: update.UpdateExpression,
+          names: update.ExpressionAttributeNames,
+          values: update.ExpressionAttributeValues,
+        },
+        condition,
+      );
+      if (attributes === undefined) continue;
+      const changed = jobResultFromItem(attributes);
       if (from !== undefined) await this.countTransition(from, changed);
       return changed;
     }
@@ -386,41 +398,5 @@ export class DynamoDbJobResultStore implements JobResultStore {
     if (current === undefined) throw new NotFoundError(`Job result "${id}" was not found.`);
     const execution = current.execution === undefined ? '' : ` (execution "${current.execution}")`;
     throw new StaleStateError(`Job result "${id}" is ${current.status}${execution}; cannot ${attempted}.`);
-  }
-
-  /** The result after the update, or undefined when the condition did not hold. */
-  private async updateIf(
-    id: string,
-    condition: Expression,
-    update: Omit<UpdateCommandInput, 'TableName' | 'Key' | 'ReturnValues' | 'ConditionExpression'>,
-  ): Promise<JobResult | undefined> {
-    let attributes: Record<string, unknown> | undefined;
-    const applied = await writeIf({
-      condition,
-      send: async (expression) => {
-        const answer = await this.client.send(
-          new UpdateCommand({
-            ...update,
-            TableName: this.tableName,
-            Key: jobResultKey(id),
-            ConditionExpression: expression.ConditionExpression,
-            ExpressionAttributeNames: {
-              ...update.ExpressionAttributeNames,
-              ...expression.ExpressionAttributeNames,
-            },
-            ExpressionAttributeValues: {
-              ...update.ExpressionAttributeValues,
-              ...expression.ExpressionAttributeValues,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        attributes = answer.Attributes;
-      },
-    });
-    if (!applied) return undefined;
-    if (attributes === undefined)
-      throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
-    return jobResultFromItem(attributes);
   }
 }

@@ -13,14 +13,7 @@
  * a create that is between its two writes from having its reservation taken; it is far longer than an
  * API request can live (API Gateway gives up after 30 s), so that create has finished or died by then.
  */
-
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../../core/clock';
 import { ConflictError } from '../../core/errors';
 import { MESSAGES } from '../../core/messages';
@@ -41,6 +34,7 @@ import {
   itemAbsent,
   itemExists,
   translate,
+  updateIf,
   writeIf,
 } from './conditions';
 import type { DynamoDbStoreOptions } from './document-client';
@@ -279,30 +273,9 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     change: ScheduledJobChange,
     condition: ScheduledJobCondition,
   ): Promise<UpdateOutcome> {
-    const update = changeToUpdate(change);
-    const rule = ruleExpression(condition);
-    let attributes: Record<string, unknown> | undefined;
-    const applied = await writeIf({
-      condition: rule,
-      send: async (expression) => {
-        const answer = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: scheduledJobKey(id),
-            UpdateExpression: update.expression(),
-            ConditionExpression: expression.ConditionExpression,
-            ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
-            ExpressionAttributeValues: { ...update.values, ...expression.ExpressionAttributeValues },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        attributes = answer.Attributes;
-      },
-    });
+    const attributes = await this.updateItem(id, changeToUpdate(change), ruleExpression(condition));
     // dynalite ignores ReturnValuesOnConditionCheckFailure, so one consistent read explains a refusal.
-    if (!applied) return { kind: 'refused', current: await this.get(id) };
-    if (attributes === undefined)
-      throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
+    if (attributes === undefined) return { kind: 'refused', current: await this.get(id) };
     const updated = scheduledJobFromItem(attributes);
     // A crash here leaves an orphaned reservation, which the next create of the name takes over.
     if (change.deleted !== undefined) await this.releaseName(updated.name, id);
@@ -356,29 +329,8 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
       occurrenceUnclaimed(occurrence),
       ...(options.handoff ? [attributeEquals('handoff', 'run', 'handoffRun')] : []),
     );
-    let attributes: Record<string, unknown> | undefined;
-    const claimed = await writeIf({
-      condition,
-      send: async (expression) => {
-        const answer = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: scheduledJobKey(id),
-            UpdateExpression: update.expression(),
-            ConditionExpression: expression.ConditionExpression,
-            ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
-            ExpressionAttributeValues: { ...update.values, ...expression.ExpressionAttributeValues },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        attributes = answer.Attributes;
-      },
-    });
-    if (claimed) {
-      if (attributes === undefined)
-        throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
-      return { kind: 'claimed', scheduledJob: scheduledJobFromItem(attributes) };
-    }
+    const attributes = await this.updateItem(id, update, condition);
+    if (attributes !== undefined) return { kind: 'claimed', scheduledJob: scheduledJobFromItem(attributes) };
     // dynalite ignores ReturnValuesOnConditionCheckFailure, so one consistent read explains the refusal.
     const current = await this.get(id);
     if (current === undefined) return { kind: 'missing' };
@@ -399,24 +351,25 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     });
     Object.assign(update.values, { ':one': 1, ':at': at, ':true': true });
     // Fails when the claim is already counted, was forgotten, or the job is gone: all no-ops.
-    await writeIf({
-      condition: {
-        expression: '#claims.#occ.#counted = :false',
-        names: { '#claims': 'claims', '#occ': occurrence, '#counted': 'counted' },
-        values: { ':false': false },
-      },
-      send: (expression) =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: scheduledJobKey(id),
-            UpdateExpression: update.expression(),
-            ConditionExpression: expression.ConditionExpression,
-            ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
-            ExpressionAttributeValues: { ...update.values, ...expression.ExpressionAttributeValues },
-          }),
-        ),
+    await this.updateItem(id, update, {
+      expression: '#claims.#occ.#counted = :false',
+      names: { '#claims': 'claims', '#occ': occurrence, '#counted': 'counted' },
+      values: { ':false': false },
     });
+  }
+
+  private updateItem(id: string, update: UpdateBuilder, condition: Expression) {
+    return updateIf(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: scheduledJobKey(id),
+        UpdateExpression: update.expression(),
+        names: update.names,
+        values: update.values,
+      },
+      condition,
+    );
   }
 
   /**

@@ -236,25 +236,73 @@ export function jobResultListQuery(filter: Omit<JobResultFilter, 'scheduledJob'>
   return { index: 'gsi1', partition: 'RESULTS' };
 }
 
+/** One counter: an attribute of a counter item (see list-counts.ts). */
+export interface CounterSlot {
+  readonly item: string;
+  readonly attribute: string;
+}
+
+const STATUS_COUNTER = 'status_';
+
 /**
- * Every list a job result is counted in (see list-counts.ts): exactly the queries jobResultListPlan
- * answers without a residual filter, so each such list's count is one counter.
+ * The counters of the job result lists that one index partition answers alone (see
+ * jobResultListPlan): all results and each status in the item `RESULTS`, one job's results and each
+ * of its statuses in `RESULTS#JOB#<job>`, one scheduled job's runs in `RESULTS#SCHEDULED#<id>`, so a
+ * status change moves two items' counters, not four.
  */
-export function jobResultCountedQueries(result: {
+export const jobResultCounters = {
+  slotOf(query: IndexQuery): CounterSlot | undefined {
+    const statusOf = (partition: string) => partition.slice('RESULTS#STATUS#'.length);
+    switch (query.index) {
+      case 'gsi1':
+        return { item: 'RESULTS', attribute: 'all' };
+      case 'gsi2':
+        return { item: query.partition, attribute: 'all' };
+      case 'gsi3':
+        return { item: 'RESULTS', attribute: `${STATUS_COUNTER}${statusOf(query.partition)}` };
+      case 'gsi4': {
+        const jobPath = query.sortKeyPrefix?.replace(/#$/, '');
+        if (jobPath === undefined) return undefined;
+        return { item: `RESULTS#JOB#${jobPath}`, attribute: `${STATUS_COUNTER}${statusOf(query.partition)}` };
+      }
+      case 'gsi5':
+        return { item: query.partition, attribute: 'all' };
+    }
+  },
+  queryOf({ item, attribute }: CounterSlot): IndexQuery | undefined {
+    const status = attribute.startsWith(STATUS_COUNTER)
+      ? (attribute.slice(STATUS_COUNTER.length) as JobResultStatus)
+      : undefined;
+    if (attribute !== 'all' && status === undefined) return undefined;
+    if (item === 'RESULTS') return jobResultListQuery({ status });
+    if (item.startsWith('RESULTS#JOB#'))
+      return jobResultListQuery({ jobPath: item.slice('RESULTS#JOB#'.length), status });
+    if (item.startsWith('RESULTS#SCHEDULED#') && status === undefined)
+      return { index: 'gsi5', partition: item };
+    return undefined;
+  },
+};
+
+/** Every counter a job result is counted in. */
+export function jobResultCounterSlots(result: {
   jobPath: string;
   status: JobResultStatus;
   scheduledJob?: string | undefined;
-}): IndexQuery[] {
+}): CounterSlot[] {
   const { jobPath, status, scheduledJob } = result;
   const queries = [
     jobResultListQuery({}),
     jobResultListQuery({ jobPath }),
     jobResultListQuery({ status }),
     jobResultListQuery({ jobPath, status }),
-  ].filter((query): query is IndexQuery => query !== undefined);
-  if (scheduledJob !== undefined)
-    queries.push({ index: 'gsi5', partition: jobResultScheduledPartition(scheduledJob) });
-  return queries;
+    scheduledJob === undefined
+      ? undefined
+      : { index: 'gsi5' as const, partition: jobResultScheduledPartition(scheduledJob) },
+  ];
+  return queries
+    .filter((query): query is IndexQuery => query !== undefined)
+    .map((query) => jobResultCounters.slotOf(query))
+    .filter((slot): slot is CounterSlot => slot !== undefined);
 }
 
 /** The partitions whose union is "not finished yet", all on one index and ordered by creation. */

@@ -1,17 +1,18 @@
 /**
  * How many items a list holds, for the `count` of every list answer, without a Scan.
  *
- * The job result lists (the ones that grow without bound) keep a counter per index partition they
- * are served from: `COUNT#<index>|<partition>[|<sort key prefix>]` / `COUNT`, with `n` a number, in
- * the `COUNTERS` partition of gsi1 so that the repair pass can find every counter. A store changes
- * counters after the item write that moves an item in or out of a partition (create, a status
- * transition), with one `ADD` per counter and only when the write really changed the item.
+ * The job result lists (the ones that grow without bound) are counted by counters. A counter is one
+ * number attribute of a counter item `COUNT#<item>` / `COUNT`, and each list is one slot (item and
+ * attribute; see keys.ts, jobResultCounterSlot): the lists of one job share one item, the lists of
+ * all jobs another, so a creation or a status change updates two or three items, one `ADD` each,
+ * right after the item write that moved a result, and only when that write changed it. Counter items
+ * sit in the `COUNTERS` partition of gsi1, so the repair pass finds them all.
  *
  * dynalite has no transactions, so a counter cannot change in the same write as its item: a process
- * that dies between the two leaves the counter one off. `repairCounts` recounts every counter's
- * partition (a keys-only `Select: COUNT` Query) and writes the true number only if the counter did
- * not move while it counted; the reconciler runs it every 15 minutes. A counter that does not exist
- * yet is counted by reading.
+ * that dies between the two leaves the counter one off. `repairCounters` recounts every slot's list
+ * (a keys-only `Select: COUNT` Query) and writes the true number only if the counter did not move
+ * while it counted; the reconciler runs it every 15 minutes. A slot that does not exist yet is
+ * counted by reading.
  *
  * Other lists (users, tokens, scheduled jobs, and job result lists with a residual FilterExpression)
  * are small by nature and are counted by reading their partition's keys each time.
@@ -24,26 +25,23 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './document-client';
-import { type IndexName, type IndexQuery, indexAttributes } from './keys';
+import { type CounterSlot, type IndexQuery, indexAttributes } from './keys';
 import type { QueryFilter } from './query-page';
 
 const COUNTERS_PARTITION = 'COUNTERS';
+/** Attributes of a counter item that are not counters. */
+const NOT_COUNTERS = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
 
-export function counterName(query: IndexQuery): string {
-  return [
-    query.index,
-    query.partition,
-    ...(query.sortKeyPrefix === undefined ? [] : [query.sortKeyPrefix]),
-  ].join('|');
+/** How a store's lists map to counter slots and back. */
+export interface CounterLayout {
+  /** The slot that counts this list, or undefined when the list has none. */
+  slotOf(query: IndexQuery): CounterSlot | undefined;
+  /** The list a slot counts, or undefined for an attribute that is no slot. */
+  queryOf(slot: CounterSlot): IndexQuery | undefined;
 }
 
-function queryOfCounter(name: string): IndexQuery {
-  const [index, partition, sortKeyPrefix] = name.split('|');
-  return { index: index as IndexName, partition: partition ?? '', sortKeyPrefix };
-}
-
-function counterKey(name: string) {
-  return { pk: `COUNT#${name}`, sk: 'COUNT' };
+function counterKey(item: string) {
+  return { pk: `COUNT#${item}`, sk: 'COUNT' };
 }
 
 interface Table {
@@ -51,31 +49,47 @@ interface Table {
   readonly tableName: string;
 }
 
-/** Adds each delta to its counter, creating counters as needed. */
-export async function adjustCounters(table: Table, deltas: ReadonlyMap<string, number>): Promise<void> {
-  await Promise.all(
-    [...deltas]
-      .filter(([, delta]) => delta !== 0)
-      .map(([name, delta]) =>
-        table.client.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: counterKey(name),
-            UpdateExpression: 'ADD #n :delta SET #gsi1pk = :counters, #gsi1sk = :name',
-            ExpressionAttributeNames: { '#n': 'n', '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' },
-            ExpressionAttributeValues: { ':delta': delta, ':counters': COUNTERS_PARTITION, ':name': name },
-          }),
-        ),
-      ),
-  );
+/** Slot → delta, keyed `<item>\n<attribute>`. */
+export type CounterDeltas = Map<string, number>;
+
+const slotKey = (slot: CounterSlot) => `${slot.item}\n${slot.attribute}`;
+
+/** The counters' moves when an item leaves the slots `from` for `to`. */
+export function counterMoves(from: readonly CounterSlot[], to: readonly CounterSlot[]): CounterDeltas {
+  const deltas: CounterDeltas = new Map();
+  for (const slot of from) deltas.set(slotKey(slot), (deltas.get(slotKey(slot)) ?? 0) - 1);
+  for (const slot of to) deltas.set(slotKey(slot), (deltas.get(slotKey(slot)) ?? 0) + 1);
+  return deltas;
 }
 
-/** The counters' moves when an item leaves the partitions `from` for `to`. */
-export function counterMoves(from: readonly IndexQuery[], to: readonly IndexQuery[]): Map<string, number> {
-  const deltas = new Map<string, number>();
-  for (const query of from) deltas.set(counterName(query), (deltas.get(counterName(query)) ?? 0) - 1);
-  for (const query of to) deltas.set(counterName(query), (deltas.get(counterName(query)) ?? 0) + 1);
-  return deltas;
+/** Adds each delta to its counter: one UpdateItem per counter item, creating items as needed. */
+export async function adjustCounters(table: Table, deltas: CounterDeltas): Promise<void> {
+  const byItem = new Map<string, [string, number][]>();
+  for (const [key, delta] of deltas) {
+    if (delta === 0) continue;
+    const [item = '', attribute = ''] = key.split('\n');
+    byItem.set(item, [...(byItem.get(item) ?? []), [attribute, delta]]);
+  }
+  await Promise.all(
+    [...byItem].map(([item, changes]) => {
+      const names: Record<string, string> = { '#gsi1pk': 'gsi1pk', '#gsi1sk': 'gsi1sk' };
+      const values: Record<string, unknown> = { ':counters': COUNTERS_PARTITION, ':item': item };
+      const adds = changes.map(([attribute, delta], i) => {
+        names[`#c${i}`] = attribute;
+        values[`:d${i}`] = delta;
+        return `#c${i} :d${i}`;
+      });
+      return table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: counterKey(item),
+          UpdateExpression: `ADD ${adds.join(', ')} SET #gsi1pk = :counters, #gsi1sk = :item`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    }),
+  );
 }
 
 /** Counts a partition's items (with a filter, those that pass it) by reading its keys. */
@@ -109,21 +123,31 @@ export async function countByReading(table: Table, query: IndexQuery, filter?: Q
   return count;
 }
 
-/** The partition's counter, or (no counter yet) its count by reading. */
-export async function countFromCounter(table: Table, query: IndexQuery): Promise<number> {
-  const name = counterName(query);
+/** The list's counter, or (no counter for it yet) its count by reading. */
+export async function countFromCounter(
+  table: Table,
+  layout: CounterLayout,
+  query: IndexQuery,
+): Promise<number> {
+  const slot = layout.slotOf(query);
+  if (slot === undefined) return countByReading(table, query);
   const { Item: item } = await table.client.send(
-    new GetCommand({ TableName: table.tableName, Key: counterKey(name), ProjectionExpression: 'n' }),
+    new GetCommand({
+      TableName: table.tableName,
+      Key: counterKey(slot.item),
+      ProjectionExpression: '#c',
+      ExpressionAttributeNames: { '#c': slot.attribute },
+    }),
   );
-  const n = item?.n;
+  const n = item?.[slot.attribute];
   return typeof n === 'number' ? Math.max(0, n) : countByReading(table, query);
 }
 
 /**
- * Recounts every counter's partition and corrects the counters that drifted; a counter that moved
- * while its partition was counted is left for the next pass. Returns how many were corrected.
+ * Recounts every counter's list and corrects the counters that drifted; a counter that moved while
+ * its list was counted is left for the next pass. Returns how many were corrected.
  */
-export async function repairCounters(table: Table): Promise<number> {
+export async function repairCounters(table: Table, layout: CounterLayout): Promise<number> {
   let repaired = 0;
   let start: Record<string, unknown> | undefined;
   do {
@@ -138,25 +162,29 @@ export async function repairCounters(table: Table): Promise<number> {
       }),
     );
     start = page.LastEvaluatedKey;
-    for (const item of page.Items ?? []) {
-      const name = String(item.gsi1sk);
-      const seen = Number(item.n);
-      const counted = await countByReading(table, queryOfCounter(name));
-      if (counted === seen) continue;
-      try {
-        await table.client.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: counterKey(name),
-            UpdateExpression: 'SET #n = :counted',
-            ConditionExpression: '#n = :seen',
-            ExpressionAttributeNames: { '#n': 'n' },
-            ExpressionAttributeValues: { ':counted': counted, ':seen': seen },
-          }),
-        );
-        repaired += 1;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw error;
+    for (const counters of page.Items ?? []) {
+      const item = String(counters.gsi1sk);
+      for (const [attribute, seen] of Object.entries(counters)) {
+        if (NOT_COUNTERS.has(attribute) || typeof seen !== 'number') continue;
+        const query = layout.queryOf({ item, attribute });
+        if (query === undefined) continue;
+        const counted = await countByReading(table, query);
+        if (counted === seen) continue;
+        try {
+          await table.client.send(
+            new UpdateCommand({
+              TableName: table.tableName,
+              Key: counterKey(item),
+              UpdateExpression: 'SET #c = :counted',
+              ConditionExpression: '#c = :seen',
+              ExpressionAttributeNames: { '#c': attribute },
+              ExpressionAttributeValues: { ':counted': counted, ':seen': seen },
+            }),
+          );
+          repaired += 1;
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+        }
       }
     }
   } while (start !== undefined);

@@ -197,10 +197,11 @@ export function jobResultFromItem(item: Item): JobResult {
 
 const occurrenceClaim = z.object({ execution: z.string(), counted: z.boolean() });
 
-const scheduleSpec = z.object({
+const schedulerSchedule = z.object({
   expression: z.string(),
   time_zone: z.string(),
   start_date: z.optional(z.string()),
+  end_date: z.optional(z.string()),
   action_after_completion: z.enum(['DELETE', 'NONE']),
 });
 
@@ -248,7 +249,7 @@ const scheduledJobItem = z.object({
   history: z.array(historyEntryItem),
   deleted_by_user: z.optional(z.string()),
   deleted_at: z.optional(z.string()),
-  schedule: z.optional(scheduleSpec),
+  schedule: z.optional(schedulerSchedule),
   /** Occurrence (ISO 8601 UTC) → claim; a map from creation, so claims are SET into it by path. */
   claims: z.record(z.string(), occurrenceClaim),
 });
@@ -283,6 +284,7 @@ export function scheduledJobToItem(job: ScheduledJob): Item {
       expression: job.schedule.expression,
       time_zone: job.schedule.timeZone,
       start_date: job.schedule.startDate,
+      end_date: job.schedule.endDate,
       action_after_completion: job.schedule.actionAfterCompletion,
     },
     claims: Object.fromEntries(
@@ -325,6 +327,7 @@ export function scheduledJobFromItem(item: Item): ScheduledJob {
       expression: parsed.schedule.expression,
       timeZone: parsed.schedule.time_zone,
       startDate: parsed.schedule.start_date,
+      endDate: parsed.schedule.end_date,
       actionAfterCompletion: parsed.schedule.action_after_completion,
     },
     claims: parsed.claims,

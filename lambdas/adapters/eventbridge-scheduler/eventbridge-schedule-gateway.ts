@@ -73,10 +73,8 @@ export function toCreateScheduleInput(
     throw new Error(`Scheduled job ${job.id} (${job.interval}) has no schedule to hand to EventBridge.`);
   }
   const recurring = !spec.expression.startsWith('at(');
-  const startDate = spec.startDate === undefined ? undefined : new Date(spec.startDate);
-  if (startDate !== undefined && Number.isNaN(startDate.getTime())) {
-    throw new Error(`Scheduled job ${job.id} has an unreadable start date "${spec.startDate}".`);
-  }
+  const startDate = readableDate(job, 'start', spec.startDate);
+  const endDate = readableDate(job, 'end', spec.endDate);
   const input: ScheduledWorkflowInput = {
     scheduled_job_id: job.id,
     scheduled_time: SCHEDULED_TIME_ATTRIBUTE,
@@ -90,6 +88,7 @@ export function toCreateScheduleInput(
     ...(recurring && startDate !== undefined && startDate.getTime() > now.getTime()
       ? { StartDate: startDate }
       : {}),
+    ...(endDate === undefined ? {} : { EndDate: endDate }),
     ActionAfterCompletion: spec.actionAfterCompletion,
     FlexibleTimeWindow: { Mode: 'OFF' },
     State: job.enabled ? 'ENABLED' : 'DISABLED',
@@ -104,6 +103,15 @@ export function toCreateScheduleInput(
       DeadLetterConfig: { Arn: config.deadLetterQueueArn },
     },
   };
+}
+
+function readableDate(job: ScheduledJob, which: string, iso: string | undefined): Date | undefined {
+  if (iso === undefined) return undefined;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    throw new Error(`Scheduled job ${job.id} has an unreadable ${which} date "${iso}".`);
+  }
+  return date;
 }
 
 /** EventBridge Scheduler as the ScheduleGateway: one schedule per scheduled job, named by its id. */

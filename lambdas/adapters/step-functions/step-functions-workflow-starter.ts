@@ -1,7 +1,6 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowRun, WorkflowStarter } from '../../core/ports';
-import { occurrenceResultId } from '../../core/scheduled-runs';
-import { type ScheduledWorkflowInput, toWorkflowInput } from '../../workflow/run-job-workflow';
+import { occurrenceExecution, toWorkflowInput } from '../../workflow/run-job-workflow';
 
 /**
  * Starts the run workflow with the job result id as the execution name: Step Functions refuses a
@@ -14,16 +13,12 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
     return this.start(request.jobResultId, toWorkflowInput(request));
   }
 
-  /** Named after the occurrence's job result, so a repeated start is the same execution. */
   startOccurrence(occurrence: {
     readonly scheduledJobId: string;
     readonly scheduledTime: string;
   }): Promise<string> {
-    const input: ScheduledWorkflowInput = {
-      scheduled_job_id: occurrence.scheduledJobId,
-      scheduled_time: occurrence.scheduledTime,
-    };
-    return this.start(occurrenceResultId(occurrence.scheduledJobId, occurrence.scheduledTime), input);
+    const { name, input } = occurrenceExecution(occurrence);
+    return this.start(name, input);
   }
 
   private async start(name: string, input: object): Promise<string> {

@@ -9,8 +9,11 @@ export {
 export { nextRunTimes, upcomingRunTimes } from './next-run-times';
 export {
   type CronFields,
+  type EvaluatedSchedule,
+  isLastOccurrence,
   nextOccurrence,
   nextOccurrences,
+  occurrencesBetween,
   type ParsedScheduleExpression,
   parseScheduleExpression,
   ScheduleExpressionError,
@@ -29,8 +32,7 @@ export {
   crontabToSchedulerCron,
   DAY_FIELDS_CONFLICT_MESSAGE,
   type SchedulerSchedule,
-  type SchedulerScheduleInput,
   ScheduleTranslationError,
-  toSchedulerInput,
+  toSchedulerSchedule,
 } from './scheduler-expression';
 export { canonicalTimeZone, formatInZone } from './time-zones';

@@ -1,6 +1,6 @@
-import { nextOccurrences } from './occurrences';
+import { type EvaluatedSchedule, nextOccurrences } from './occurrences';
 import type { Schedule } from './schedule';
-import { type SchedulerSchedule, toSchedulerInput } from './scheduler-expression';
+import { toSchedulerSchedule } from './scheduler-expression';
 import { floorTo, formatInZone } from './time-zones';
 
 /**
@@ -11,7 +11,7 @@ import { floorTo, formatInZone } from './time-zones';
  * @param displayTimeZone where to show the times (the requester's zone)
  */
 export function upcomingRunTimes(
-  schedule: SchedulerSchedule,
+  schedule: EvaluatedSchedule,
   now: Date,
   count: number,
   displayTimeZone: string,
@@ -27,5 +27,5 @@ export function nextRunTimes(
   count = 5,
   displayTimeZone: string = schedule.timeZone,
 ): string[] {
-  return upcomingRunTimes(toSchedulerInput(schedule), now, count, displayTimeZone);
+  return upcomingRunTimes(toSchedulerSchedule(schedule), now, count, displayTimeZone);
 }

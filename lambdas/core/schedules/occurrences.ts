@@ -28,9 +28,17 @@
  * are refused: classic crontab cannot express them, so no schedule of ours uses them. rate() is
  * refused likewise.
  */
-import type { IANAZone } from 'luxon';
 import type { SchedulerSchedule } from './scheduler-expression';
-import { instantsAtWallClock, offsetBeforeWallClock, wallClockOf, zoneNamed } from './time-zones';
+import {
+  instantsAtWallClock,
+  offsetBeforeWallClock,
+  type TimeZone,
+  wallClockOf,
+  zoneNamed,
+} from './time-zones';
+
+/** What the evaluator reads of a schedule: everything but what happens after its last run. */
+export type EvaluatedSchedule = Omit<SchedulerSchedule, 'actionAfterCompletion'>;
 
 export class ScheduleExpressionError extends Error {
   constructor(message: string) {
@@ -200,27 +208,75 @@ function cronValue(text: string, spec: FieldSpec): number {
  * The first `count` runs strictly after `after`, earliest first; fewer if the schedule ends (an
  * at() already past, an EndDate, a last year) or never matches.
  */
-export function nextOccurrences(schedule: SchedulerSchedule, after: Date, count: number): Date[] {
+export function nextOccurrences(schedule: EvaluatedSchedule, after: Date, count: number): Date[] {
   if (!Number.isInteger(count) || count < 0) {
     throw new RangeError('count must be a whole number of at least 0.');
   }
-  const zone = zoneNamed(schedule.scheduleExpressionTimezone);
-  const parsed = parseScheduleExpression(schedule.scheduleExpression);
+  const zone = zoneNamed(schedule.timeZone);
+  const parsed = parseScheduleExpression(schedule.expression);
   if (count === 0) return [];
   if (parsed.kind === 'at') {
     const instant = atInstant(parsed.wallClock, zone);
     return instant > after.getTime() ? [new Date(instant)] : [];
   }
-  const notBefore = Math.max(after.getTime() + 1, schedule.startDate?.getTime() ?? Number.NEGATIVE_INFINITY);
-  const notAfter = schedule.endDate?.getTime() ?? Number.POSITIVE_INFINITY;
+  const notBefore = Math.max(
+    after.getTime() + 1,
+    instantOf(schedule.startDate, 'StartDate') ?? Number.NEGATIVE_INFINITY,
+  );
+  const notAfter = instantOf(schedule.endDate, 'EndDate') ?? Number.POSITIVE_INFINITY;
   return cronInstants(parsed.fields, zone, notBefore, notAfter, count).map((instant) => new Date(instant));
 }
 
-export function nextOccurrence(schedule: SchedulerSchedule, after: Date): Date | undefined {
+export function nextOccurrence(schedule: EvaluatedSchedule, after: Date): Date | undefined {
   return nextOccurrences(schedule, after, 1)[0];
 }
 
-function atInstant(wall: number, zone: IANAZone): number {
+/** How many occurrences `occurrencesBetween` asks the evaluator for at a time once a backlog turns up. */
+const OCCURRENCE_BATCH = 100;
+
+/**
+ * The occurrences in `(after, through]` (epoch milliseconds), earliest first, at most `limit` of
+ * them: what a scheduler has to fire when it looks again after a while.
+ */
+export function occurrencesBetween(
+  schedule: EvaluatedSchedule,
+  after: number,
+  through: number,
+  limit = Number.POSITIVE_INFINITY,
+): number[] {
+  const found: number[] = [];
+  let cursor = after;
+  // Usually nothing is due: ask for one occurrence first, and for more only when a backlog turns up.
+  let size = 1;
+  while (found.length < limit) {
+    const wanted = Math.min(size, limit - found.length);
+    const batch = nextOccurrences(schedule, new Date(cursor), wanted);
+    for (const occurrence of batch) {
+      if (occurrence.getTime() > through) return found;
+      found.push(occurrence.getTime());
+    }
+    const last = batch.at(-1);
+    if (last === undefined || batch.length < wanted) return found;
+    cursor = last.getTime();
+    size = OCCURRENCE_BATCH;
+  }
+  return found;
+}
+
+/** Whether nothing comes after `occurrence`: the schedule has had its last run. */
+export function isLastOccurrence(schedule: EvaluatedSchedule, occurrence: number): boolean {
+  return occurrencesBetween(schedule, occurrence, Number.POSITIVE_INFINITY, 1).length === 0;
+}
+
+/** A stored instant as epoch milliseconds; one that does not read as a date is refused like a bad expression. */
+function instantOf(iso: string | undefined, field: string): number | undefined {
+  if (iso === undefined) return undefined;
+  const instant = Date.parse(iso);
+  if (Number.isNaN(instant)) throw new ScheduleExpressionError(`${field} "${iso}" is not a date and time.`);
+  return instant;
+}
+
+function atInstant(wall: number, zone: TimeZone): number {
   const instants = instantsAtWallClock(wall, zone);
   return instants[0] ?? wall - offsetBeforeWallClock(wall, zone) * MINUTE_MS;
 }
@@ -241,7 +297,7 @@ const DAY_MS = 86_400_000;
  */
 function cronInstants(
   fields: CronFields,
-  zone: IANAZone,
+  zone: TimeZone,
   notBefore: number,
   notAfter: number,
   count: number,

@@ -2,7 +2,6 @@
  * Validation of the `schedule` object of a job run request, with Nautobot's rules and messages.
  * Errors come back keyed by field, not thrown, so that callers can merge them with their own.
  */
-import { DateTime } from 'luxon';
 import { CrontabSyntaxError, parseCrontab } from './crontab';
 import { isScheduleInterval, SCHEDULE_INTERVALS, type Schedule, type ScheduleInterval } from './schedule';
 import { DAY_FIELDS_CONFLICT_MESSAGE } from './scheduler-expression';
@@ -166,12 +165,36 @@ function readStartTime(value: unknown, optional: boolean, now: Date): Read<Date 
   const rest = text.slice(dateTime[0].length);
   if (rest === '') return { ok: false, error: SCHEDULE_MESSAGES.startTimeWithoutOffset };
   if (!OFFSET.test(rest)) return { ok: false, error: SCHEDULE_MESSAGES.startTimeMalformed };
-  const parsed = DateTime.fromISO(`${dateTime[0].replace(' ', 'T')}${rest.toUpperCase()}`, { setZone: true });
-  if (!parsed.isValid) return { ok: false, error: SCHEDULE_MESSAGES.startTimeMalformed };
-  const start = parsed.toJSDate();
+  const instant = isoInstant(dateTime[0], rest);
+  if (instant === undefined) return { ok: false, error: SCHEDULE_MESSAGES.startTimeMalformed };
+  const start = new Date(instant);
   if (start.getTime() < now.getTime()) return { ok: false, error: SCHEDULE_MESSAGES.startTimeInvalid };
   if (start.getTime() >= LATEST_START_MS) return { ok: false, error: SCHEDULE_MESSAGES.startTimeTooLate };
   return { ok: true, value: start };
+}
+
+const DATE_TIME_PARTS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/i;
+const OFFSET_PARTS = /^(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/i;
+
+/**
+ * The instant of a date-time that DATE_TIME and OFFSET have accepted, or undefined for a day its
+ * month does not have (`2030-02-30`), which `Date.parse` would roll over into March. Fractions
+ * below a millisecond are dropped.
+ */
+function isoInstant(dateTime: string, offset: string): number | undefined {
+  const parts = DATE_TIME_PARTS.exec(dateTime);
+  const zone = OFFSET_PARTS.exec(offset);
+  if (parts === null || zone === null) return undefined;
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((part) => Number(part ?? 0));
+  if (month === undefined || month < 1 || month > 12 || day === undefined || day < 1) return undefined;
+  const wall = new Date(0);
+  wall.setUTCFullYear(year ?? 0, month - 1, day);
+  if (wall.getUTCMonth() !== month - 1) return undefined;
+  const millis = parts[7] === undefined ? 0 : Math.floor(Number(`0.${parts[7]}`) * 1000);
+  wall.setUTCHours(hour ?? 0, minute ?? 0, second ?? 0, millis);
+  const sign = zone[1] === '-' ? -1 : 1;
+  const offsetMinutes = zone[1] === undefined ? 0 : sign * (Number(zone[2]) * 60 + Number(zone[3] ?? 0));
+  return wall.getTime() - offsetMinutes * 60_000;
 }
 
 function readCrontab(value: unknown): Read<string> {

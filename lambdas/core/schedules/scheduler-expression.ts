@@ -1,6 +1,8 @@
 /**
- * Translation of a validated {@link Schedule} into what EventBridge Scheduler's CreateSchedule takes.
- * The local emulator receives the very same object, and `occurrences.ts` evaluates it for both.
+ * Translation of a validated {@link Schedule} (Nautobot's interval, start time and crontab) into
+ * {@link SchedulerSchedule}, the one form a schedule is kept in from then on: stored on the scheduled
+ * job, handed to EventBridge Scheduler (or the local emulator, which keeps the same fields), and
+ * evaluated by `occurrences.ts` for the preview and for the emulator's firing.
  *
  * Where EventBridge differs from classic cron, and what is done about it:
  * - Six fields, with a year last: the year is always `*`.
@@ -30,16 +32,21 @@ import { type Crontab, type CrontabField, type CrontabItem, parseCrontab } from 
 import type { Schedule } from './schedule';
 import { floorTo, formatWallClock, instantsAtWallClock, wallClockOf, zoneNamed } from './time-zones';
 
+/**
+ * A schedule as EventBridge Scheduler takes it, each field one of CreateSchedule's parameters (named
+ * in its comment). A scheduled job keeps it exactly as translated at request time, so the preview
+ * and the scheduler evaluate the same thing. Instants are ISO 8601 UTC strings, as stored, so the
+ * store, the gateway, the emulator and the evaluator all read this one form without converting it.
+ */
 export interface SchedulerSchedule {
-  /** `at(yyyy-mm-ddThh:mm:ss)` or `cron(minutes hours day-of-month month day-of-week year)`. */
-  readonly scheduleExpression: string;
-  readonly scheduleExpressionTimezone: string;
-  /** No run before this instant; EventBridge ignores it for at() schedules. */
-  readonly startDate?: Date | undefined;
-  readonly endDate?: Date | undefined;
-}
-
-export interface SchedulerScheduleInput extends SchedulerSchedule {
+  /** ScheduleExpression: `at(yyyy-mm-ddThh:mm:ss)` or `cron(minutes hours day-of-month month day-of-week year)`. */
+  readonly expression: string;
+  /** ScheduleExpressionTimezone: the zone whose clocks the expression is read on. */
+  readonly timeZone: string;
+  /** StartDate: no run before this instant. EventBridge ignores it for at() schedules. */
+  readonly startDate?: string | undefined;
+  /** EndDate: no run after this instant. Countersign sets none; the emulator accepts one, as EventBridge does. */
+  readonly endDate?: string | undefined;
   /** One-off schedules delete themselves once they have fired; recurring ones stay. */
   readonly actionAfterCompletion: 'DELETE' | 'NONE';
 }
@@ -55,16 +62,16 @@ export class ScheduleTranslationError extends Error {
   }
 }
 
-export function toSchedulerInput(schedule: Schedule): SchedulerScheduleInput {
+export function toSchedulerSchedule(schedule: Schedule): SchedulerSchedule {
   const zone = schedule.timeZone;
   if (schedule.interval === 'custom') {
     if (schedule.crontab === undefined) {
       throw new ScheduleTranslationError('A custom schedule needs a crontab.');
     }
     return {
-      scheduleExpression: crontabToSchedulerCron(parseCrontab(schedule.crontab)),
-      scheduleExpressionTimezone: zone,
-      startDate: schedule.startTime,
+      expression: crontabToSchedulerCron(parseCrontab(schedule.crontab)),
+      timeZone: zone,
+      startDate: schedule.startTime?.toISOString(),
       actionAfterCompletion: 'NONE',
     };
   }
@@ -83,9 +90,9 @@ export function toSchedulerInput(schedule: Schedule): SchedulerScheduleInput {
     weekly: `cron(${minute} ${hour} ? * ${wall.getUTCDay() + 1} *)`,
   }[schedule.interval];
   return {
-    scheduleExpression: expression,
-    scheduleExpressionTimezone: zone,
-    startDate: start,
+    expression,
+    timeZone: zone,
+    startDate: start.toISOString(),
     actionAfterCompletion: 'NONE',
   };
 }
@@ -96,13 +103,13 @@ export function toSchedulerInput(schedule: Schedule): SchedulerScheduleInput {
  * would pick is not documented, so such a one-off is written in UTC instead, which names exactly
  * the instant requested.
  */
-function oneTime(start: Date, timeZone: string): SchedulerScheduleInput {
+function oneTime(start: Date, timeZone: string): SchedulerSchedule {
   const zone = zoneNamed(timeZone);
   const ambiguous = instantsAtWallClock(floorTo(wallClockOf(start.getTime(), zone), 1000), zone).length > 1;
   const expressionZone = ambiguous ? 'UTC' : timeZone;
   return {
-    scheduleExpression: `at(${formatWallClock(start, expressionZone)})`,
-    scheduleExpressionTimezone: expressionZone,
+    expression: `at(${formatWallClock(start, expressionZone)})`,
+    timeZone: expressionZone,
     actionAfterCompletion: 'DELETE',
   };
 }

@@ -134,6 +134,25 @@ describe('Class: DynamoDbScheduledJobStore', () => {
       expect(await store.get(job.id)).toEqual(job);
     });
 
+    it('keeps every field of the schedule EventBridge is given, an EndDate included', async () => {
+      // Prepare
+      const job = aScheduledJob({
+        schedule: {
+          expression: 'cron(0 9 * * ? *)',
+          timeZone: 'Europe/Paris',
+          startDate: at(86_400_000),
+          endDate: at(30 * 86_400_000),
+          actionAfterCompletion: 'NONE',
+        },
+      });
+
+      // Act
+      await store.create(job);
+
+      // Assess
+      expect((await store.get(job.id))?.schedule).toStrictEqual(job.schedule);
+    });
+
     it('stores a job without a schedule (an `immediately` request)', async () => {
       // Prepare
       const job = aScheduledJob({ interval: 'immediately', oneOff: true, schedule: undefined, ...pending });

@@ -82,9 +82,9 @@ describe('Class: DynamoDbJobResultStore', () => {
       await dynamodb.docClient.send(
         new UpdateCommand({
           TableName: dynamodb.tableName,
-          Key: { pk: 'COUNT#gsi2|RESULTS#JOB#local/example/Drifted', sk: 'COUNT' },
+          Key: { pk: 'COUNT#RESULTS#JOB#local/example/Drifted', sk: 'COUNT' },
           UpdateExpression: 'ADD #n :minus',
-          ExpressionAttributeNames: { '#n': 'n' },
+          ExpressionAttributeNames: { '#n': 'all' },
           ExpressionAttributeValues: { ':minus': -1 },
         }),
       );

@@ -18,7 +18,7 @@ import {
 import type { ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
 import {
   type ScheduleRequest,
-  toSchedulerInput,
+  toSchedulerSchedule,
   validateScheduleRequest,
 } from '../../../lambdas/core/schedules';
 
@@ -38,12 +38,11 @@ const TARGET = {
   DeadLetterConfig: { Arn: CONFIG.deadLetterQueueArn },
 };
 
-/** The path a request takes in production: validated schedule → toSchedulerInput → ScheduledJob.schedule. */
+/** The path a request takes in production: validated schedule → toSchedulerSchedule → ScheduledJob.schedule. */
 function scheduledJob(request: ScheduleRequest, overrides: Partial<ScheduledJob> = {}): ScheduledJob {
   const validated = validateScheduleRequest(request, NOW);
   if (!validated.ok) throw new Error(`Invalid test schedule: ${JSON.stringify(validated.errors)}`);
   const { schedule } = validated;
-  const scheduler = toSchedulerInput(schedule);
   return {
     id: ID,
     name: schedule.name ?? '',
@@ -62,12 +61,7 @@ function scheduledJob(request: ScheduleRequest, overrides: Partial<ScheduledJob>
     approvalStatus: 'approved',
     decision: { outcome: 'approved', user: 'bob', at: NOW.toISOString() },
     history: [],
-    schedule: {
-      expression: scheduler.scheduleExpression,
-      timeZone: scheduler.scheduleExpressionTimezone,
-      startDate: scheduler.startDate?.toISOString(),
-      actionAfterCompletion: scheduler.actionAfterCompletion,
-    },
+    schedule: toSchedulerSchedule(schedule),
     claims: {},
     ...overrides,
   };
@@ -255,6 +249,31 @@ describe('Class: EventBridgeScheduleGateway', () => {
       expect(schedulerMock.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toEqual(
         expectedInput({ ScheduleExpression: 'cron(15 * * * ? *)', ScheduleExpressionTimezone: 'UTC' }),
       );
+    });
+
+    it('sends the EndDate of a schedule that has one, and refuses an unreadable one', async () => {
+      // Prepare
+      schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+      const job = scheduledJob({ name: 'nightly', interval: 'hourly', start_time: '2026-02-01T10:15:00Z' });
+      const schedule = job.schedule ?? expect.fail('an hourly job has a schedule');
+
+      // Act
+      await gateway.put({ ...job, schedule: { ...schedule, endDate: '2026-03-01T00:00:00.000Z' } });
+      const unreadable = gateway.put({ ...job, schedule: { ...schedule, endDate: 'next spring' } });
+
+      // Assess
+      expect(schedulerMock.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toEqual(
+        expectedInput({
+          ScheduleExpression: 'cron(15 * * * ? *)',
+          ScheduleExpressionTimezone: 'UTC',
+          StartDate: new Date('2026-02-01T10:15:00Z'),
+          EndDate: new Date('2026-03-01T00:00:00Z'),
+        }),
+      );
+      await expect(unreadable).rejects.toThrow(
+        `Scheduled job ${ID} has an unreadable end date "next spring".`,
+      );
+      expect(schedulerMock.commandCalls(CreateScheduleCommand)).toHaveLength(1);
     });
 
     it('creates again when the schedule vanished between CreateSchedule and UpdateSchedule', async () => {

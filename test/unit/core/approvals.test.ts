@@ -79,6 +79,7 @@ describe('Function: requestJobRun (approval required)', () => {
         startTime: '2026-11-26T00:00:00.000Z',
       },
     ]);
+    expect(d.metrics.snapshot()).toEqual({ ApprovalsRequested: 1 });
   });
 });
 
@@ -161,6 +162,9 @@ describe('Function: approveRequest', () => {
     await expect(approveRequest(d, carol, job.id, { force: false })).rejects.toThrow(decided);
     await expect(denyRequest(d, carol, job.id, {})).rejects.toThrow(decided);
     expect(d.scheduler.calls).toHaveLength(1);
+    // One decision, counted once; the refused ones are not decisions.
+    expect(d.metrics.count('ApprovalsDecided', { decision: 'approved' })).toBe(1);
+    expect(d.metrics.count('ApprovalsDecided', { decision: 'denied' })).toBe(0);
   });
 
   it('needs force for a one-off past its start time, and then runs it now through the guard', async () => {
@@ -321,6 +325,7 @@ describe('Function: denyRequest', () => {
       time: NOW,
       comment: 'not needed',
     });
+    expect(d.metrics.count('ApprovalsDecided', { decision: 'denied' })).toBe(1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CountingBusinessMetrics } from '../../../lambdas/adapters/metrics/counting-business-metrics';
 import { ABANDONED_AFTER_MS, failAbandonedRuns } from '../../../lambdas/core/fail-abandoned-runs';
 import type { JobResult } from '../../../lambdas/core/job-results';
 import { FixedClock, InMemoryJobResultStore } from '../../support/in-memory-stores';
@@ -27,7 +28,7 @@ describe('Function: failAbandonedRuns', () => {
 
     // Act
     const failed = await failAbandonedRuns(
-      { results, clock },
+      { results, clock, metrics: new CountingBusinessMetrics() },
       { createdBefore: new Date(clock.now().getTime() - ABANDONED_AFTER_MS), reason: 'gone' },
     );
 
@@ -56,7 +57,7 @@ describe('Function: failAbandonedRuns (a result that cannot be failed)', () => {
 
     // Act
     const failed = await failAbandonedRuns(
-      { results, clock },
+      { results, clock, metrics: new CountingBusinessMetrics() },
       { createdBefore: clock.now(), reason: 'gone', onFailed: (id) => reported.push(id) },
     );
 

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { CountingBusinessMetrics } from '../../../lambdas/adapters/metrics/counting-business-metrics';
 import { RECONCILE_PAGE_SIZE, reconcileSchedules } from '../../../lambdas/core/reconcile-schedules';
 import { LIVE, type ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
 import { InMemoryScheduledJobStore } from '../../support/in-memory-scheduled-job-store';
@@ -12,6 +13,7 @@ function deps() {
     scheduler: new RecordingScheduleGateway(),
     clock: new FixedClock(NOW),
     ids: new SequentialIds(),
+    metrics: new CountingBusinessMetrics(),
   };
 }
 
@@ -91,6 +93,7 @@ describe('Function: reconcileSchedules', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
+    expect(d.metrics.count('SchedulesRepaired')).toBe(1);
     expect(d.scheduler.calls).toEqual([`put:${job.id}:ENABLED`]);
     expect(d.scheduler.schedules.get(job.id)).toEqual(job);
     expect(onRepaired).toHaveBeenCalledExactlyOnceWith({

@@ -22,7 +22,7 @@ describe('Function: requestJobRun', () => {
     const d = deps();
 
     // Act
-    const response = await requestJobRun(d, alice, 'local/example/MyJobWithNoVars', {});
+    const response = await requestJobRun(d, alice, 'tests/core/MyJobWithNoVars', {});
 
     // Assess
     expect(response.scheduledJob).toBeNull();
@@ -36,7 +36,7 @@ describe('Function: requestJobRun', () => {
     const d = deps();
 
     // Act
-    const response = await requestJobRun(d, alice, 'local/example/AddNumbers', {
+    const response = await requestJobRun(d, alice, 'tests/core/AddNumbers', {
       data: { numbers: [1] },
       schedule: { name: 'later', interval: 'future', start_time: '2030-01-01T01:00:00Z' },
     });
@@ -62,8 +62,8 @@ describe('Function: requestJobRun', () => {
     const d = deps();
 
     // Act
-    const now = await requestJobRun(d, alice, 'local/example/RotateCredentials', { data: { service: 'db' } });
-    const later = await requestJobRun(d, alice, 'local/example/RotateCredentials', {
+    const now = await requestJobRun(d, alice, 'tests/core/RotateCredentials', { data: { service: 'db' } });
+    const later = await requestJobRun(d, alice, 'tests/core/RotateCredentials', {
       data: { service: 'db' },
       schedule: { name: 'rotate nightly', interval: 'daily', start_time: '2026-11-26T02:00:00Z' },
     });
@@ -81,7 +81,7 @@ describe('Function: requestJobRun', () => {
 
   it('lets a dry run of a job that supports it run now without approval', async () => {
     const d = deps();
-    const response = await requestJobRun(d, alice, 'local/example/RotateCredentials', {
+    const response = await requestJobRun(d, alice, 'tests/core/RotateCredentials', {
       data: { service: 'db' },
       dryrun: true,
     });
@@ -95,7 +95,7 @@ describe('Function: requestJobRun', () => {
 
     // Act
     const fields = await validationErrorOf(
-      requestJobRun(d, alice, 'local/example/AddNumbers', {
+      requestJobRun(d, alice, 'tests/core/AddNumbers', {
         data: { numbers: 'x' },
         schedule: { interval: 'future', start_time: '2020-01-01T00:00:00Z' },
         dryrun: true,
@@ -110,7 +110,7 @@ describe('Function: requestJobRun', () => {
 
   it('refuses to schedule a job with sensitive variables', async () => {
     const fields = await validationErrorOf(
-      requestJobRun(deps(), alice, 'local/example/GreetWithSecret', {
+      requestJobRun(deps(), alice, 'tests/core/GreetWithSecret', {
         data: { secret: 'x' },
         schedule: { name: 's', interval: 'hourly', start_time: '2030-01-01T00:00:00Z' },
       }),
@@ -121,9 +121,9 @@ describe('Function: requestJobRun', () => {
   it('answers a duplicate name with a field error', async () => {
     const d = deps();
     const schedule = { name: 'twice', interval: 'future', start_time: '2030-01-01T01:00:00Z' };
-    await requestJobRun(d, alice, 'local/example/MyJobWithNoVars', { schedule });
+    await requestJobRun(d, alice, 'tests/core/MyJobWithNoVars', { schedule });
     const fields = await validationErrorOf(
-      requestJobRun(d, alice, 'local/example/MyJobWithNoVars', { schedule }),
+      requestJobRun(d, alice, 'tests/core/MyJobWithNoVars', { schedule }),
     );
     expect(fields).toEqual({ schedule: { name: ['A scheduled job with this name already exists.'] } });
     expect(d.scheduledJobs.items.size).toBe(1);
@@ -136,7 +136,7 @@ describe('Function: requestJobRun', () => {
 
     // Act & Assess
     await expect(
-      requestJobRun(d, alice, 'local/example/MyJobWithNoVars', {
+      requestJobRun(d, alice, 'tests/core/MyJobWithNoVars', {
         schedule: { name: 'x', interval: 'daily', start_time: '2030-01-01T01:00:00Z' },
       }),
     ).rejects.toThrow(ServiceUnavailableError);
@@ -149,7 +149,7 @@ describe('Function: requestJobRun (schedule fields)', () => {
   it('refuses unknown schedule fields instead of ignoring a misspelt time zone', async () => {
     const d = deps();
     const fields = await validationErrorOf(
-      requestJobRun(d, alice, 'local/example/MyJobWithNoVars', {
+      requestJobRun(d, alice, 'tests/core/MyJobWithNoVars', {
         schedule: {
           name: 'typo',
           interval: 'daily',

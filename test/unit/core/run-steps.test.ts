@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CountingBusinessMetrics } from '../../../lambdas/adapters/metrics/counting-business-metrics';
 import { InputUnavailableError, SealedInputError } from '../../../lambdas/core/errors';
 import { JobCatalogue } from '../../../lambdas/core/jobs';
 import {
@@ -8,8 +9,8 @@ import {
   recordFailure,
   recordOutcome,
 } from '../../../lambdas/core/run-steps';
-import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
+import { coreCatalogue as catalogue } from '../../support/core-catalogue';
 import {
   FixedClock,
   InMemoryInputSealer,
@@ -17,7 +18,7 @@ import {
   RecordingEventPublisher,
 } from '../../support/in-memory-stores';
 
-async function startedResult(results: InMemoryJobResultStore, job = 'local/example/MyJobWithNoVars') {
+async function startedResult(results: InMemoryJobResultStore, job = 'tests/core/MyJobWithNoVars') {
   await results.create({
     id: 'r1',
     jobPath: job,
@@ -40,6 +41,10 @@ const request = (job: string, data: Record<string, unknown> = {}, timeLimitSecon
   timeLimitSeconds,
 });
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('Function: executeJob', () => {
   it('returns the output and keeps the log lines', async () => {
     // Prepare
@@ -49,7 +54,7 @@ describe('Function: executeJob', () => {
     // Act
     const outcome = await executeJob(
       { catalogue, results, clock: new FixedClock(), inputSealer: new InMemoryInputSealer() },
-      request('local/example/MyJobWithNoVars'),
+      request('tests/core/MyJobWithNoVars'),
     );
 
     // Assess
@@ -61,11 +66,11 @@ describe('Function: executeJob', () => {
 
   it('reports a thrown error as a FAILURE outcome with the logs so far', async () => {
     const results = new InMemoryJobResultStore();
-    await startedResult(results, 'local/example/AlwaysFails');
+    await startedResult(results, 'tests/core/AlwaysFails');
 
     const outcome = await executeJob(
       { catalogue, results, clock: new FixedClock(), inputSealer: new InMemoryInputSealer() },
-      request('local/example/AlwaysFails'),
+      request('tests/core/AlwaysFails'),
     );
 
     expect(outcome).toEqual({ status: 'FAILURE', error: 'This job always fails.' });
@@ -76,12 +81,13 @@ describe('Function: executeJob', () => {
   });
 
   it('stops a job at its time limit and says so', async () => {
-    // Prepare
+    // Prepare: the job's seconds and its time limit pass on a fake clock
+    vi.useFakeTimers();
     const results = new InMemoryJobResultStore();
-    await startedResult(results, 'local/example/SlowCountdown');
+    await startedResult(results, 'tests/core/SlowCountdown');
 
     // Act
-    const outcome = await executeJob(
+    const running = executeJob(
       {
         catalogue,
         results,
@@ -89,10 +95,19 @@ describe('Function: executeJob', () => {
         inputSealer: new InMemoryInputSealer(),
         logFlushIntervalMs: 50,
       },
-      request('local/example/SlowCountdown', { seconds: 5 }, 1),
+      request('tests/core/SlowCountdown', { seconds: 5 }, 1),
     );
+    let settled = false;
+    void running.then(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    const settledBeforeTheLimit = settled;
+    await vi.advanceTimersByTimeAsync(1);
+    const outcome = await running;
 
     // Assess
+    expect(settledBeforeTheLimit).toBe(false);
     expect(outcome).toEqual({
       status: 'FAILURE',
       error: 'The job did not finish within its time limit of 1 second.',
@@ -120,14 +135,14 @@ describe('Function: executeJob', () => {
   it('opens sealed input for its own job result and runs the job with it', async () => {
     // Prepare
     const results = new InMemoryJobResultStore();
-    await startedResult(results, 'local/example/GreetWithSecret');
+    await startedResult(results, 'tests/core/GreetWithSecret');
     const inputSealer = new InMemoryInputSealer();
     const sealedData = await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'r1' });
 
     // Act
     const outcome = await executeJob(
       { catalogue, results, clock: new FixedClock(), inputSealer },
-      { ...request('local/example/GreetWithSecret'), data: undefined, sealedData },
+      { ...request('tests/core/GreetWithSecret'), data: undefined, sealedData },
     );
 
     // Assess
@@ -137,7 +152,7 @@ describe('Function: executeJob', () => {
   it('throws, for the workflow to record, when the sealed input is not for this job result', async () => {
     // Prepare
     const results = new InMemoryJobResultStore();
-    await startedResult(results, 'local/example/GreetWithSecret');
+    await startedResult(results, 'tests/core/GreetWithSecret');
     const inputSealer = new InMemoryInputSealer();
     const sealedData = await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'other' });
 
@@ -145,7 +160,7 @@ describe('Function: executeJob', () => {
     await expect(
       executeJob(
         { catalogue, results, clock: new FixedClock(), inputSealer },
-        { ...request('local/example/GreetWithSecret'), data: undefined, sealedData },
+        { ...request('tests/core/GreetWithSecret'), data: undefined, sealedData },
       ),
     ).rejects.toThrow(SealedInputError);
     expect((await results.get('r1'))?.logs.map((line) => line.message)).toEqual([
@@ -156,7 +171,7 @@ describe('Function: executeJob', () => {
   it('asks for a retry, logging nothing, when the key service fails to open the input', async () => {
     // Prepare
     const results = new InMemoryJobResultStore();
-    await startedResult(results, 'local/example/GreetWithSecret');
+    await startedResult(results, 'tests/core/GreetWithSecret');
     const inputSealer = new InMemoryInputSealer();
     const sealedData = await inputSealer.seal({ secret: 'hunter2' }, { jobResultId: 'r1' });
     inputSealer.open = async () => {
@@ -167,7 +182,7 @@ describe('Function: executeJob', () => {
     await expect(
       executeJob(
         { catalogue, results, clock: new FixedClock(), inputSealer },
-        { ...request('local/example/GreetWithSecret'), data: undefined, sealedData },
+        { ...request('tests/core/GreetWithSecret'), data: undefined, sealedData },
       ),
     ).rejects.toThrow(InputUnavailableError);
     expect((await results.get('r1'))?.logs).toEqual([]);
@@ -192,7 +207,7 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     // Prepare
     const results = new InMemoryJobResultStore();
     const events = new RecordingEventPublisher();
-    const deps = { results, clock: new FixedClock(), events };
+    const deps = { results, clock: new FixedClock(), events, metrics: new CountingBusinessMetrics() };
     await startedResult(results);
 
     // Act
@@ -203,6 +218,7 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     // Assess
     expect(again.status).toBe('SUCCESS');
     await expect(markRunStarted(deps, 'r1', 'exec-2')).rejects.toThrow('expected state');
+    expect(deps.metrics.count('RunsStarted')).toBe(1);
     // At least once: a retried step tells again, with the same content.
     expect(events.published).toEqual([
       expect.objectContaining({
@@ -228,9 +244,13 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     await startedResult(results);
 
     // Act
-    const finished = await recordOutcome({ results, clock: new FixedClock(), events }, 'r1', {
-      status: 'SUCCESS',
-    });
+    const finished = await recordOutcome(
+      { results, clock: new FixedClock(), events, metrics: new CountingBusinessMetrics() },
+      'r1',
+      {
+        status: 'SUCCESS',
+      },
+    );
 
     // Assess
     expect(finished.status).toBe('SUCCESS');
@@ -240,7 +260,7 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
   it('records a workflow failure once and never overwrites a finished result', async () => {
     const results = new InMemoryJobResultStore();
     const events = new RecordingEventPublisher();
-    const deps = { results, clock: new FixedClock(), events };
+    const deps = { results, clock: new FixedClock(), events, metrics: new CountingBusinessMetrics() };
     await startedResult(results);
 
     const failed = await recordFailure(deps, 'r1', { Error: 'States.Timeout' });
@@ -249,6 +269,7 @@ describe('Function: markRunStarted / recordOutcome / recordFailure', () => {
     expect(failed?.error).toBe('The job did not finish within its time limit.');
     expect(again?.error).toBe('The job did not finish within its time limit.');
     expect(await recordFailure(deps, 'missing', {})).toBeUndefined();
+    expect(deps.metrics.snapshot()).toEqual({ 'RunsFinished{status=FAILURE}': 1 });
     expect(events.published.map((event) => event.type === 'Job Run Finished' && event.status)).toEqual([
       'FAILURE',
     ]);

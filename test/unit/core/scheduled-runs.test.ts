@@ -7,12 +7,12 @@ import {
   countScheduledRun,
   occurrenceResultId,
 } from '../../../lambdas/core/scheduled-runs';
-import { catalogue } from '../../../lambdas/jobs/catalogue';
+import { coreCatalogue as catalogue } from '../../support/core-catalogue';
 import { coreDeps, runner } from '../../support/core-deps';
 
 const alice = runner('alice');
 
-async function setup(jobPath = 'local/example/AddNumbers', data: unknown = { numbers: [2] }) {
+async function setup(jobPath = 'tests/core/AddNumbers', data: unknown = { numbers: [2] }) {
   const d = coreDeps(new Date('2030-01-01T00:00:00.000Z'));
   const { scheduledJob } = await requestJobRun(d, alice, jobPath, {
     data,
@@ -41,7 +41,7 @@ describe('Function: claimScheduledRun', () => {
       run: true,
       request: {
         jobResultId: resultId,
-        jobPath: 'local/example/AddNumbers',
+        jobPath: 'tests/core/AddNumbers',
         data: { numbers: [2], round: false },
         timeLimitSeconds: 60,
       },
@@ -67,6 +67,7 @@ describe('Function: claimScheduledRun', () => {
     expect(retried.run).toBe(true);
     expect(duplicate).toEqual({ run: false, reason: 'duplicate' });
     expect(d.results.items.size).toBe(1);
+    expect(d.metrics.count('DuplicateDeliveriesRefused')).toBe(1);
   });
 
   it('runs nothing for a paused job, and removes the schedule of a deleted one', async () => {
@@ -97,7 +98,7 @@ describe('Function: claimScheduledRun', () => {
   it('runs nothing unapproved for a job that has started requiring approval since it was scheduled', async () => {
     // Prepare
     const { d, id } = await setup();
-    const now = catalogue.get('local/example/AddNumbers');
+    const now = catalogue.get('tests/core/AddNumbers');
     if (!now) throw new Error('catalogue lacks AddNumbers');
     const stricter = new JobCatalogue([{ ...now, approvalRequired: true, hasSensitiveVariables: false }]);
 

@@ -8,14 +8,14 @@ import {
 import { JobCatalogue } from '../../../lambdas/core/jobs';
 import type { Principal } from '../../../lambdas/core/permissions';
 import { authorizeRun, startImmediateRun, validateJobData } from '../../../lambdas/core/start-run';
-import { catalogue } from '../../../lambdas/jobs/catalogue';
 import { defineJob } from '../../../lambdas/jobs/define-job';
+import { coreCatalogue as catalogue } from '../../support/core-catalogue';
 import { coreDeps } from '../../support/core-deps';
 
 const runner: Principal = {
   username: 'bob',
   isSuperuser: false,
-  permissions: ['view', 'run:local/example/*'],
+  permissions: ['view', 'run:tests/core/*'],
   writeEnabled: true,
 };
 
@@ -23,38 +23,38 @@ const deps = () => coreDeps();
 
 describe('Function: authorizeRun', () => {
   it('returns the job when the caller may run it', () => {
-    expect(authorizeRun(catalogue, runner, 'local/example/MyJobWithNoVars').path).toBe(
-      'local/example/MyJobWithNoVars',
+    expect(authorizeRun(catalogue, runner, 'tests/core/MyJobWithNoVars').path).toBe(
+      'tests/core/MyJobWithNoVars',
     );
   });
 
   it('hides jobs the caller may not view behind a 404', () => {
     const viewer: Principal = { ...runner, permissions: ['run'] };
-    expect(() => authorizeRun(catalogue, viewer, 'local/example/MyJobWithNoVars')).toThrow(NotFoundError);
-    expect(() => authorizeRun(catalogue, runner, 'local/example/Nope')).toThrow(
+    expect(() => authorizeRun(catalogue, viewer, 'tests/core/MyJobWithNoVars')).toThrow(NotFoundError);
+    expect(() => authorizeRun(catalogue, runner, 'tests/core/Nope')).toThrow(
       'No Job matches the given query.',
     );
   });
 
   it("refuses callers without run permission with Nautobot's message", () => {
     const viewer: Principal = { ...runner, permissions: ['view'] };
-    expect(() => authorizeRun(catalogue, viewer, 'local/example/MyJobWithNoVars')).toThrow(
+    expect(() => authorizeRun(catalogue, viewer, 'tests/core/MyJobWithNoVars')).toThrow(
       new PermissionDeniedError('This user does not have permission to run jobs.'),
     );
   });
 
   it('refuses disabled jobs', () => {
     const disabled = new JobCatalogue([
-      defineJob({ path: 'local/example/Off', enabled: false, run: () => null }),
+      defineJob({ path: 'tests/core/Off', enabled: false, run: () => null }),
     ]);
-    expect(() => authorizeRun(disabled, runner, 'local/example/Off')).toThrow(
+    expect(() => authorizeRun(disabled, runner, 'tests/core/Off')).toThrow(
       'This job is not enabled to be run.',
     );
   });
 });
 
 describe('Function: validateJobData', () => {
-  const addNumbers = catalogue.get('local/example/AddNumbers');
+  const addNumbers = catalogue.get('tests/core/AddNumbers');
   if (!addNumbers) throw new Error('catalogue lacks AddNumbers');
 
   it('applies defaults', () => {
@@ -79,7 +79,7 @@ describe('Function: validateJobData', () => {
   });
 
   it('treats a missing data object as no variables', () => {
-    const noVars = catalogue.get('local/example/MyJobWithNoVars');
+    const noVars = catalogue.get('tests/core/MyJobWithNoVars');
     expect(noVars && validateJobData(noVars, undefined)).toEqual({});
   });
 });
@@ -88,7 +88,7 @@ describe('Function: startImmediateRun', () => {
   it('records a PENDING result and starts the workflow named after it', async () => {
     // Prepare
     const d = deps();
-    const job = authorizeRun(catalogue, runner, 'local/example/AddNumbers');
+    const job = authorizeRun(catalogue, runner, 'tests/core/AddNumbers');
 
     // Act
     const result = await startImmediateRun(d, runner, job, { numbers: [1], round: false });
@@ -97,13 +97,13 @@ describe('Function: startImmediateRun', () => {
     expect(result).toMatchObject({
       status: 'PENDING',
       user: 'bob',
-      jobPath: 'local/example/AddNumbers',
+      jobPath: 'tests/core/AddNumbers',
       execution: `execution:${result.id}`,
     });
     expect(d.workflow.started).toEqual([
       {
         jobResultId: result.id,
-        jobPath: 'local/example/AddNumbers',
+        jobPath: 'tests/core/AddNumbers',
         data: { numbers: [1], round: false },
         timeLimitSeconds: 60,
       },
@@ -114,7 +114,7 @@ describe('Function: startImmediateRun', () => {
   it('hands the workflow a job without sensitive variables its plain input, and nothing sealed', async () => {
     // Prepare
     const d = deps();
-    const job = authorizeRun(catalogue, runner, 'local/example/AddNumbers');
+    const job = authorizeRun(catalogue, runner, 'tests/core/AddNumbers');
 
     // Act
     await startImmediateRun(d, runner, job, { numbers: [1], round: false });
@@ -127,7 +127,7 @@ describe('Function: startImmediateRun', () => {
   it('never stores the input of a job with sensitive variables, and hands the workflow only its sealed form', async () => {
     // Prepare
     const d = deps();
-    const job = authorizeRun(catalogue, runner, 'local/example/GreetWithSecret');
+    const job = authorizeRun(catalogue, runner, 'tests/core/GreetWithSecret');
 
     // Act
     const result = await startImmediateRun(d, runner, job, { secret: 'hunter2' });
@@ -138,7 +138,7 @@ describe('Function: startImmediateRun', () => {
     const [started] = d.workflow.started;
     expect(started).toEqual({
       jobResultId: result.id,
-      jobPath: 'local/example/GreetWithSecret',
+      jobPath: 'tests/core/GreetWithSecret',
       sealedData: expect.any(String),
       timeLimitSeconds: 60,
     });
@@ -154,7 +154,7 @@ describe('Function: startImmediateRun', () => {
     d.inputSealer.seal = async () => {
       throw new Error('KMS unavailable');
     };
-    const job = authorizeRun(catalogue, runner, 'local/example/GreetWithSecret');
+    const job = authorizeRun(catalogue, runner, 'tests/core/GreetWithSecret');
 
     // Act & Assess
     await expect(startImmediateRun(d, runner, job, { secret: 'hunter2' })).rejects.toThrow(
@@ -168,7 +168,7 @@ describe('Function: startImmediateRun', () => {
     // Prepare
     const d = deps();
     d.workflow.failWith = new Error('throttled');
-    const job = authorizeRun(catalogue, runner, 'local/example/MyJobWithNoVars');
+    const job = authorizeRun(catalogue, runner, 'tests/core/MyJobWithNoVars');
 
     // Act & Assess
     await expect(startImmediateRun(d, runner, job, {})).rejects.toThrow(ServiceUnavailableError);

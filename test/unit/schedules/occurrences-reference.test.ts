@@ -66,7 +66,7 @@ describe('Function: nextOccurrences (against a minute-by-minute reference)', () 
 
     // Act
     const result = nextOccurrences(
-      { scheduleExpression: expression, scheduleExpressionTimezone: zone },
+      { expression: expression, timeZone: zone },
       new Date(from),
       expected.length,
     ).map((run) => run.toISOString());

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type EvaluatedSchedule,
+  isLastOccurrence,
   nextOccurrence,
   nextOccurrences,
+  occurrencesBetween,
   parseScheduleExpression,
   ScheduleExpressionError,
-  type SchedulerSchedule,
 } from '../../../lambdas/core/schedules';
 
-function runs(schedule: SchedulerSchedule, after: string, count: number): string[] {
+function runs(schedule: EvaluatedSchedule, after: string, count: number): string[] {
   return nextOccurrences(schedule, new Date(after), count).map((run) => run.toISOString());
 }
 
@@ -133,11 +135,7 @@ describe('Function: nextOccurrences', () => {
       },
     ])('$case', ({ expression, zone, after, expected }) => {
       // Act
-      const result = runs(
-        { scheduleExpression: expression, scheduleExpressionTimezone: zone },
-        after,
-        expected.length,
-      );
+      const result = runs({ expression, timeZone: zone }, after, expected.length);
 
       // Assess
       expect(result).toEqual(expected.map(iso));
@@ -197,7 +195,7 @@ describe('Function: nextOccurrences', () => {
       },
     ])('$expression after $after', ({ expression, after, expected, count }) => {
       // Act
-      const schedule = { scheduleExpression: expression, scheduleExpressionTimezone: 'UTC' };
+      const schedule = { expression, timeZone: 'UTC' };
       const result = runs(schedule, after, count ?? expected.length);
 
       // Assess
@@ -207,8 +205,8 @@ describe('Function: nextOccurrences', () => {
     it('finds a leap-day yearly run in a zone quickly', () => {
       // Prepare
       const schedule = {
-        scheduleExpression: 'cron(0 0 29 2 ? *)',
-        scheduleExpressionTimezone: 'America/New_York',
+        expression: 'cron(0 0 29 2 ? *)',
+        timeZone: 'America/New_York',
       };
       const started = performance.now();
 
@@ -225,11 +223,7 @@ describe('Function: nextOccurrences', () => {
       const started = performance.now();
 
       // Act
-      const result = runs(
-        { scheduleExpression: 'cron(0 0 30 2 ? *)', scheduleExpressionTimezone: 'UTC' },
-        '2026-01-01T00:00:00Z',
-        1,
-      );
+      const result = runs({ expression: 'cron(0 0 30 2 ? *)', timeZone: 'UTC' }, '2026-01-01T00:00:00Z', 1);
 
       // Assess
       expect(result).toEqual([]);
@@ -238,11 +232,7 @@ describe('Function: nextOccurrences', () => {
 
     it('counts strictly after `after`', () => {
       // Act
-      const result = runs(
-        { scheduleExpression: 'cron(0 9 * * ? *)', scheduleExpressionTimezone: 'UTC' },
-        '2030-06-01T09:00:00Z',
-        1,
-      );
+      const result = runs({ expression: 'cron(0 9 * * ? *)', timeZone: 'UTC' }, '2030-06-01T09:00:00Z', 1);
 
       // Assess
       expect(result).toEqual([iso('2030-06-02T09:00:00Z')]);
@@ -257,9 +247,9 @@ describe('Function: nextOccurrences', () => {
     ])('a StartDate of $startDate makes the first run $first', ({ startDate, first }) => {
       // Prepare
       const schedule = {
-        scheduleExpression: 'cron(0 9 * * ? *)',
-        scheduleExpressionTimezone: 'UTC',
-        startDate: new Date(startDate),
+        expression: 'cron(0 9 * * ? *)',
+        timeZone: 'UTC',
+        startDate: iso(startDate),
       };
 
       // Act
@@ -272,9 +262,9 @@ describe('Function: nextOccurrences', () => {
     it('stops at EndDate, which is inclusive', () => {
       // Prepare
       const schedule = {
-        scheduleExpression: 'cron(0 9 * * ? *)',
-        scheduleExpressionTimezone: 'UTC',
-        endDate: new Date('2030-06-03T09:00:00Z'),
+        expression: 'cron(0 9 * * ? *)',
+        timeZone: 'UTC',
+        endDate: iso('2030-06-03T09:00:00Z'),
       };
 
       // Act
@@ -284,6 +274,23 @@ describe('Function: nextOccurrences', () => {
       expect(result).toEqual(
         ['2030-06-01T09:00:00Z', '2030-06-02T09:00:00Z', '2030-06-03T09:00:00Z'].map(iso),
       );
+    });
+  });
+
+  describe('stored start and end dates', () => {
+    it.each([
+      { field: 'startDate', label: 'StartDate' },
+      { field: 'endDate', label: 'EndDate' },
+    ])('refuses a $field that is not a date, as it refuses a bad expression', ({ field, label }) => {
+      // Prepare
+      const schedule = { expression: 'cron(0 9 * * ? *)', timeZone: 'UTC', [field]: 'soon' };
+
+      // Act
+      const evaluate = () => runs(schedule, '2030-06-01T00:00:00Z', 1);
+
+      // Assess
+      expect(evaluate).toThrow(ScheduleExpressionError);
+      expect(evaluate).toThrow(`${label} "soon" is not a date and time.`);
     });
   });
 
@@ -299,11 +306,7 @@ describe('Function: nextOccurrences', () => {
       { expression: 'at(2026-11-01T01:30:00)', zone: 'America/New_York', run: '2026-11-01T05:30:00Z' },
     ])('$expression in $zone runs at $run', ({ expression, zone, run }) => {
       // Act
-      const result = runs(
-        { scheduleExpression: expression, scheduleExpressionTimezone: zone },
-        '2026-01-01T00:00:00Z',
-        3,
-      );
+      const result = runs({ expression, timeZone: zone }, '2026-01-01T00:00:00Z', 3);
 
       // Assess
       expect(result).toEqual([iso(run)]);
@@ -312,7 +315,7 @@ describe('Function: nextOccurrences', () => {
     it('has no run once its moment has passed', () => {
       // Act
       const result = runs(
-        { scheduleExpression: 'at(2030-07-04T09:30:00)', scheduleExpressionTimezone: 'America/New_York' },
+        { expression: 'at(2030-07-04T09:30:00)', timeZone: 'America/New_York' },
         '2030-07-04T13:30:00Z',
         1,
       );
@@ -324,10 +327,10 @@ describe('Function: nextOccurrences', () => {
     it('ignores StartDate and EndDate, as EventBridge does for one-time schedules', () => {
       // Prepare
       const schedule = {
-        scheduleExpression: 'at(2030-07-04T09:30:00)',
-        scheduleExpressionTimezone: 'UTC',
-        startDate: new Date('2031-01-01T00:00:00Z'),
-        endDate: new Date('2030-01-01T00:00:00Z'),
+        expression: 'at(2030-07-04T09:30:00)',
+        timeZone: 'UTC',
+        startDate: iso('2031-01-01T00:00:00Z'),
+        endDate: iso('2030-01-01T00:00:00Z'),
       };
 
       // Act
@@ -343,11 +346,7 @@ describe('Function: nextOccurrences', () => {
     { count: 2, expected: ['2030-01-01T09:00:00Z', '2030-01-02T09:00:00Z'] },
   ])('returns exactly $count runs', ({ count, expected }) => {
     // Act
-    const result = runs(
-      { scheduleExpression: 'cron(0 9 * * ? *)', scheduleExpressionTimezone: 'UTC' },
-      '2030-01-01T00:00:00Z',
-      count,
-    );
+    const result = runs({ expression: 'cron(0 9 * * ? *)', timeZone: 'UTC' }, '2030-01-01T00:00:00Z', count);
 
     // Assess
     expect(result).toEqual(expected.map(iso));
@@ -356,11 +355,7 @@ describe('Function: nextOccurrences', () => {
   it.each([-1, 1.5])('refuses a count of %s', (count) => {
     // Act
     const call = () =>
-      nextOccurrences(
-        { scheduleExpression: 'cron(0 9 * * ? *)', scheduleExpressionTimezone: 'UTC' },
-        new Date(),
-        count,
-      );
+      nextOccurrences({ expression: 'cron(0 9 * * ? *)', timeZone: 'UTC' }, new Date(), count);
 
     // Assess
     expect(call).toThrow(RangeError);
@@ -369,14 +364,77 @@ describe('Function: nextOccurrences', () => {
   it('refuses an unknown time zone', () => {
     // Act
     const call = () =>
-      nextOccurrences(
-        { scheduleExpression: 'cron(0 9 * * ? *)', scheduleExpressionTimezone: 'Mars/Olympus' },
-        new Date(),
-        1,
-      );
+      nextOccurrences({ expression: 'cron(0 9 * * ? *)', timeZone: 'Mars/Olympus' }, new Date(), 1);
 
     // Assess
     expect(call).toThrow('Unknown time zone "Mars/Olympus".');
+  });
+});
+
+describe('Function: occurrencesBetween', () => {
+  const at = (text: string) => Date.parse(text);
+  const every15 = { expression: 'cron(0/15 * * * ? *)', timeZone: 'UTC' };
+
+  it('lists the occurrences after `after` and up to `through` inclusive, earliest first', () => {
+    // Act
+    const result = occurrencesBetween(every15, at('2030-01-01T00:00:00Z'), at('2030-01-01T01:00:00Z'));
+
+    // Assess
+    expect(result.map((instant) => new Date(instant).toISOString())).toEqual(
+      ['2030-01-01T00:15:00Z', '2030-01-01T00:30:00Z', '2030-01-01T00:45:00Z', '2030-01-01T01:00:00Z'].map(
+        iso,
+      ),
+    );
+  });
+
+  it('finds nothing when the next occurrence is later', () => {
+    // Act
+    const result = occurrencesBetween(every15, at('2030-01-01T00:00:00Z'), at('2030-01-01T00:14:59.999Z'));
+
+    // Assess
+    expect(result).toEqual([]);
+  });
+
+  it('lists a backlog longer than one batch, a week of minutes, without a gap', () => {
+    // Act
+    const result = occurrencesBetween(
+      { expression: 'cron(* * * * ? *)', timeZone: 'Europe/Berlin' },
+      at('2030-03-25T00:00:00Z'),
+      at('2030-04-01T00:00:00Z'),
+    );
+
+    // Assess
+    expect(result).toHaveLength(7 * 24 * 60);
+    expect(
+      result.every((instant, index) => index === 0 || instant - (result[index - 1] ?? 0) === 60_000),
+    ).toBe(true);
+  });
+
+  it('stops at the limit', () => {
+    // Act
+    const result = occurrencesBetween(every15, at('2030-01-01T00:00:00Z'), Number.POSITIVE_INFINITY, 2);
+
+    // Assess
+    expect(result).toEqual([at('2030-01-01T00:15:00Z'), at('2030-01-01T00:30:00Z')]);
+  });
+});
+
+describe('Function: isLastOccurrence', () => {
+  it.each([
+    { case: 'an at() at its only run', schedule: { expression: 'at(2030-01-01T09:00:00)' }, last: true },
+    {
+      case: 'a cron() at its EndDate',
+      schedule: { expression: 'cron(0 9 * * ? *)', endDate: '2030-01-01T09:00:00Z' },
+      last: true,
+    },
+    { case: 'a cron() in its last year', schedule: { expression: 'cron(0 9 1 1 ? 2030)' }, last: true },
+    { case: 'a cron() that goes on', schedule: { expression: 'cron(0 9 * * ? *)' }, last: false },
+  ])('$case: $last', ({ schedule, last }) => {
+    // Act
+    const result = isLastOccurrence({ timeZone: 'UTC', ...schedule }, Date.parse('2030-01-01T09:00:00Z'));
+
+    // Assess
+    expect(result).toBe(last);
   });
 });
 

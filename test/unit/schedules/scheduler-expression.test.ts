@@ -3,7 +3,7 @@ import {
   nextOccurrence,
   type Schedule,
   ScheduleTranslationError,
-  toSchedulerInput,
+  toSchedulerSchedule,
 } from '../../../lambdas/core/schedules';
 
 function schedule(overrides: Partial<Schedule>): Schedule {
@@ -17,7 +17,7 @@ function schedule(overrides: Partial<Schedule>): Schedule {
   };
 }
 
-describe('Function: toSchedulerInput', () => {
+describe('Function: toSchedulerSchedule', () => {
   describe('one-off and interval schedules', () => {
     it.each([
       {
@@ -155,13 +155,13 @@ describe('Function: toSchedulerInput', () => {
       const input = schedule({ ...given, startTime: new Date(given.startTime) });
 
       // Act
-      const result = toSchedulerInput(input);
+      const result = toSchedulerSchedule(input);
 
       // Assess
       expect(result).toEqual({
-        scheduleExpression: expected.expression,
-        scheduleExpressionTimezone: expected.zone,
-        startDate: expected.startDate === undefined ? undefined : new Date(expected.startDate),
+        expression: expected.expression,
+        timeZone: expected.zone,
+        startDate: expected.startDate === undefined ? undefined : new Date(expected.startDate).toISOString(),
         actionAfterCompletion: expected.after,
       });
     });
@@ -208,7 +208,7 @@ describe('Function: toSchedulerInput', () => {
     ] as const)('first run of $interval from $startTime in $timeZone is $first', ({ first, ...given }) => {
       // Prepare
       const startTime = new Date(given.startTime);
-      const input = toSchedulerInput(schedule({ ...given, startTime }));
+      const input = toSchedulerSchedule(schedule({ ...given, startTime }));
 
       // Act
       const run = nextOccurrence(input, new Date(startTime.getTime() - 60_000));
@@ -243,14 +243,14 @@ describe('Function: toSchedulerInput', () => {
       { crontab: '*/1 * * * *', expression: 'cron(0/1 * * * ? *)' },
     ])('"$crontab" → $expression', ({ crontab, expression }) => {
       // Act
-      const result = toSchedulerInput(
+      const result = toSchedulerSchedule(
         schedule({ interval: 'custom', crontab, timeZone: 'America/New_York' }),
       );
 
       // Assess
       expect(result).toEqual({
-        scheduleExpression: expression,
-        scheduleExpressionTimezone: 'America/New_York',
+        expression,
+        timeZone: 'America/New_York',
         startDate: undefined,
         actionAfterCompletion: 'NONE',
       });
@@ -266,13 +266,13 @@ describe('Function: toSchedulerInput', () => {
       });
 
       // Act
-      const result = toSchedulerInput(input);
+      const result = toSchedulerSchedule(input);
 
       // Assess
       expect(result).toEqual({
-        scheduleExpression: 'cron(0 0/4 * * ? *)',
-        scheduleExpressionTimezone: 'Europe/London',
-        startDate: new Date('2030-01-01T10:00:30Z'),
+        expression: 'cron(0 0/4 * * ? *)',
+        timeZone: 'Europe/London',
+        startDate: '2030-01-01T10:00:30.000Z',
         actionAfterCompletion: 'NONE',
       });
     });
@@ -293,7 +293,7 @@ describe('Function: toSchedulerInput', () => {
     { case: 'daily without start', given: { interval: 'daily' }, reason: /running daily needs a start time/ },
   ] as const)('refuses $case', ({ given, reason }) => {
     // Act
-    const translate = () => toSchedulerInput(schedule(given));
+    const translate = () => toSchedulerSchedule(schedule(given));
 
     // Assess
     expect(translate).toThrow(ScheduleTranslationError);
