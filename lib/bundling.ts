@@ -43,11 +43,15 @@ export const BUNDLE_SIZE_GOAL_BYTES = 300 * 1024;
  * so it can only shrink. Lower a budget when a bundle shrinks; raise one only with a reason.
  */
 export const BUNDLE_SIZE_BUDGET_BYTES: Readonly<Record<HandlerName, number>> = {
-  api: 470 * 1024,
+  // Raised by issues 6 and 11: the route declarations with their response schemas and examples, the
+  // OpenAPI generator and the list counts (+24 KiB).
+  api: 495 * 1024,
   authorizer: BUNDLE_SIZE_GOAL_BYTES,
-  runStep: 352 * 1024,
-  runJob: BUNDLE_SIZE_GOAL_BYTES,
-  reconcile: 336 * 1024,
+  // Raised by issue 11: the job result store keeps its lists' counters (+1 to +4 KiB). runJob only
+  // appends logs; a log appender of its own would take the counters out of it and back under the goal.
+  runStep: 353 * 1024,
+  runJob: 304 * 1024,
+  reconcile: 338 * 1024,
 };
 
 /** Module init goal: process start → handler imported, median of fresh processes (printed, not asserted). */
