@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { catalogue } from '../lambdas/jobs/catalogue';
+import { AlarmTopic } from './alarm-topic';
 import { Api } from './api';
 import { Events } from './events';
 import type { InputSealing } from './input-key';
@@ -36,6 +37,18 @@ export interface CountersignStackProps extends StackProps {
    */
   readonly alarmActions?: readonly IAlarmAction[];
   /**
+   * An existing SNS topic to notify when an alarm fires, by ARN (added to `alarmActions`). Also
+   * `cdk deploy -c alarmTopicArn=arn:aws:sns:…`.
+   * @default - none
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * An e-mail address to notify when an alarm fires: a topic is created and subscribed (the address
+   * gets a confirmation mail first). Also `cdk deploy -c alarmEmail=ops@example.com`.
+   * @default - none
+   */
+  readonly alarmEmail?: string;
+  /**
    * How the input of jobs with sensitive variables is sealed in the run workflow's history:
    * `customer-managed-key` for teams whose policy requires a KMS key of their own ($1 a month).
    * Also `cdk deploy -c inputSealing=customer-managed-key`.
@@ -52,6 +65,7 @@ export class CountersignStack extends Stack {
   readonly api: Api;
   readonly reconciler: ScheduleReconciler;
   readonly monitoring: Monitoring;
+  readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: CountersignStackProps = {}) {
     super(scope, id, props);
@@ -80,11 +94,15 @@ export class CountersignStack extends Stack {
       scheduler: this.scheduler,
       workflow: this.workflow,
     });
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      topicArn: props.alarmTopicArn,
+      email: props.alarmEmail,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deadLetterQueue: this.scheduler.deadLetterQueue,
       stateMachine: this.workflow.stateMachine,
       httpApi: this.api.httpApi,
-      ...(props.alarmActions === undefined ? {} : { alarmActions: props.alarmActions }),
+      alarmActions: [...(props.alarmActions ?? []), ...this.alarmTopic.actions],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });

@@ -15,6 +15,14 @@ function positiveNumber(node: Node, name: string): number | undefined {
   return value;
 }
 
+function text(node: Node, name: string, pattern: RegExp, what: string): string | undefined {
+  const raw: unknown = node.tryGetContext(name);
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !pattern.test(raw))
+    throw new Error(`-c ${name}=${String(raw)} is not ${what}.`);
+  return raw;
+}
+
 /** The stack props that context values set; absent ones keep the stack's defaults. */
 export function stackPropsFromContext(node: Node): Partial<CountersignStackProps> {
   const apiRateLimit = positiveNumber(node, 'apiRateLimit');
@@ -22,7 +30,16 @@ export function stackPropsFromContext(node: Node): Partial<CountersignStackProps
   if (apiBurstLimit !== undefined && !Number.isInteger(apiBurstLimit)) {
     throw new Error(`-c apiBurstLimit=${apiBurstLimit} must be a whole number of requests.`);
   }
+  const alarmEmail = text(node, 'alarmEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an e-mail address');
+  const alarmTopicArn = text(
+    node,
+    'alarmTopicArn',
+    /^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/,
+    'an SNS topic ARN',
+  );
   return {
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     ...(apiRateLimit === undefined ? {} : { apiRateLimit }),
     ...(apiBurstLimit === undefined ? {} : { apiBurstLimit }),
   };
