@@ -288,6 +288,7 @@ describe('Fuzzing the HTTP API', () => {
     const warmUp = Math.min(500, Math.floor(REQUESTS / 10));
     let rssBefore = process.memoryUsage().rss;
     let heapBefore = process.memoryUsage().heapUsed;
+    let externalBefore = process.memoryUsage().external;
     const started = performance.now();
 
     await fc.assert(
@@ -317,6 +318,7 @@ describe('Fuzzing the HTTP API', () => {
           collectGarbage();
           rssBefore = process.memoryUsage().rss;
           heapBefore = process.memoryUsage().heapUsed;
+          externalBefore = process.memoryUsage().external;
         }
         figures.byStatus.set(response.status, (figures.byStatus.get(response.status) ?? 0) + 1);
         const where = `${method} ${generated.path}${generated.query.slice(0, 80)} (${generated.caller})`;
@@ -348,6 +350,7 @@ describe('Fuzzing the HTTP API', () => {
     collectGarbage();
     const rssGrowthMiB = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
     const heapGrowthMiB = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+    const externalGrowthMiB = (process.memoryUsage().external - externalBefore) / 1024 / 1024;
     const seconds = (performance.now() - started) / 1000;
     const statuses = [...figures.byStatus.entries()]
       .sort(([a], [b]) => a - b)
@@ -357,7 +360,8 @@ describe('Fuzzing the HTTP API', () => {
       `[fuzz] ${figures.requests} requests in ${seconds.toFixed(1)} s (seed ${SEED}); statuses ${statuses}; ` +
         `5xx 0; refused requests that wrote ${figures.refusedWrites}; ` +
         `RSS growth after ${warmUp} warm-up requests, in the process hosting the server: ` +
-        `RSS ${rssGrowthMiB.toFixed(1)} MiB (goal < 20 MiB), JS heap ${heapGrowthMiB.toFixed(1)} MiB`,
+        `RSS ${rssGrowthMiB.toFixed(1)} MiB (goal < 20 MiB), JS heap ${heapGrowthMiB.toFixed(1)} MiB, ` +
+        `buffers ${externalGrowthMiB.toFixed(1)} MiB`,
     );
     expect(figures.requests).toBe(REQUESTS);
   }, 900_000);
