@@ -2,7 +2,8 @@
  * Bundles each Lambda entry point with the deployed esbuild settings (lib/bundling.ts) and prints,
  * per function: its minified and gzipped size against the size budget, and its module init time
  * (process start → handler module imported, in fresh Node processes, median and max of 10) against
- * the init budget, next to a bare `node` for reference; then the packages that weigh most in each.
+ * the init budget, next to a bare `node` for reference; then the packages that weigh most in each;
+ * then the web page's weight (its JavaScript and CSS, gzipped) against its 150 KB budget.
  *
  *   npm run bench [-- --top N] [-- --runs N]
  *
@@ -10,7 +11,7 @@
  * machine and its load, which is why they are printed here and not asserted anywhere.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +26,7 @@ import {
   MODULE_INIT_GOAL_MS,
   PROJECT_ROOT,
 } from '../lib/bundling';
+import { buildWeb } from '../local/web-build';
 
 const run = promisify(execFile);
 const option = (name: string, fallback: number) => {
@@ -166,3 +168,27 @@ try {
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
+
+// The web page: the same Vite build `npm run build` makes, into a scratch folder.
+const WEB_BUDGET_GZIP_BYTES = 150 * 1024;
+const webOut = join(PROJECT_ROOT, 'cdk.out', 'bundle-sizes', 'web');
+await buildWeb(webOut);
+const assets = await readdir(join(webOut, 'assets'));
+const weigh = async (extension: string) => {
+  let bytes = 0;
+  let gzipBytes = 0;
+  for (const name of assets.filter((asset) => asset.endsWith(extension))) {
+    const contents = await readFile(join(webOut, 'assets', name));
+    bytes += contents.byteLength;
+    gzipBytes += gzipSync(contents, { level: 9 }).byteLength;
+  }
+  return { bytes, gzipBytes };
+};
+const js = await weigh('.js');
+const css = await weigh('.css');
+console.log(`\n${'web page'.padEnd(12)}${'minified'.padStart(14)}${'gzipped'.padStart(14)}`);
+console.log(`${'JavaScript'.padEnd(12)}${kib(js.bytes).padStart(14)}${kib(js.gzipBytes).padStart(14)}`);
+console.log(`${'CSS'.padEnd(12)}${kib(css.bytes).padStart(14)}${kib(css.gzipBytes).padStart(14)}`);
+console.log(
+  `JavaScript budget: ${kib(WEB_BUDGET_GZIP_BYTES)} gzipped; ${js.gzipBytes <= WEB_BUDGET_GZIP_BYTES ? 'within' : 'OVER'} it (${((100 * js.gzipBytes) / WEB_BUDGET_GZIP_BYTES).toFixed(0)}%).`,
+);

@@ -10,6 +10,7 @@ import { Monitoring } from './monitoring';
 import { ScheduleReconciler } from './schedule-reconciler';
 import { Scheduler } from './scheduler';
 import { Store } from './store';
+import { Web } from './web';
 import { Workflow } from './workflow';
 
 export interface CountersignStackProps extends StackProps {
@@ -66,6 +67,7 @@ export class CountersignStack extends Stack {
   readonly reconciler: ScheduleReconciler;
   readonly monitoring: Monitoring;
   readonly alarmTopic: AlarmTopic;
+  readonly web: Web;
 
   constructor(scope: Construct, id: string, props: CountersignStackProps = {}) {
     super(scope, id, props);
@@ -105,6 +107,12 @@ export class CountersignStack extends Stack {
       alarmActions: [...(props.alarmActions ?? []), ...this.alarmTopic.actions],
     });
 
+    this.web = new Web(this, 'Web', { apiId: this.api.httpApi.apiId });
+
+    new CfnOutput(this, 'WebUrl', {
+      value: this.web.url,
+      description: 'The web page; sign in with an API token',
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });
     new CfnOutput(this, 'ApiRoot', {
       value: `${this.api.url}/api/`,

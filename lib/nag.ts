@@ -30,3 +30,8 @@ export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: stri
 export function acknowledgeRule(scope: IConstruct, ruleId: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::${ruleId}`, reason });
 }
+
+/** Accepts one wildcard action, e.g. `s3:GetObject*` granted by a CDK-provided construct. */
+export function acknowledgeWildcardAction(scope: IConstruct, action: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`, reason });
+}

@@ -70,6 +70,11 @@ export interface LocalOptions {
   readonly startScheduler?: boolean;
   /** Called with the DynamoDB client before first use: benchmarks meter each call with it. */
   readonly instrumentDynamoDb?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
+  /**
+   * The built web page (web/dist), served beside the API at every path outside /api/.
+   * @default - not served; `npm start` passes web/dist
+   */
+  readonly webRoot?: string;
 }
 
 export interface LocalCountersign {
@@ -259,6 +264,7 @@ async function startWithStore(
       apiLogger,
     ) as LocalLambda,
     onError: (error) => apiLogger.error('Local server error', { error: error as Error }),
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
   let url: string;
   try {

@@ -7,6 +7,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
 } from 'aws-lambda';
 import { type LocalLambda, localLambdaContext } from './lambda-context';
+import { serveWebPage } from './web-page';
 
 /** API Gateway's own payload limit; the handlers enforce their smaller limit on top. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -15,6 +16,8 @@ export interface LocalHttpServerProps {
   readonly authorizer: LocalLambda;
   readonly api: LocalLambda;
   readonly onError?: (error: unknown) => void;
+  /** The built web page, served at every path outside /api/; absent, those paths are JSON 404s. */
+  readonly webRoot?: string;
 }
 
 /**
@@ -72,6 +75,11 @@ export class LocalHttpServer {
       return;
     }
     const event = toEvent(request, body);
+    const isApi = event.rawPath === '/api' || event.rawPath.startsWith('/api/');
+    if (!isApi && this.props.webRoot !== undefined) {
+      await serveWebPage(this.props.webRoot, event.requestContext.http.method, event.rawPath, response);
+      return;
+    }
     if (!event.rawPath.startsWith('/api/')) {
       send(response, { statusCode: 404, body: JSON.stringify({ detail: 'Not found.' }) });
       return;

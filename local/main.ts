@@ -4,6 +4,7 @@ import './polyfills';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ADMIN_TOKEN_FILE, startLocalCountersign } from './composition';
+import { ensureWebBuild, WEB_DIST } from './web-build';
 
 function port(): number {
   const raw = process.env.PORT ?? '8080';
@@ -23,10 +24,17 @@ const logLevel = (process.env.LOG_LEVEL?.toUpperCase() ?? 'INFO') as
   | 'ERROR'
   | 'SILENT';
 
+const webBuild = await ensureWebBuild().catch((error: unknown) => {
+  console.error(`The web page could not be built: ${(error as Error).message}`);
+  process.exit(1);
+});
+if (webBuild === 'built') console.log(`Built the web page (${WEB_DIST}).`);
+
 const logFormat = process.env.LOG_FORMAT?.toLowerCase() === 'json' ? 'json' : 'text';
 
 const countersign = await startLocalCountersign({
   logFormat,
+  webRoot: WEB_DIST,
   dataDir,
   port: port(),
   host: process.env.HOST ?? '127.0.0.1',
@@ -37,7 +45,9 @@ const countersign = await startLocalCountersign({
   process.exit(1);
 });
 
-console.log(`Countersign is running at ${countersign.url}/api/ (data in ${dataDir})`);
+console.log(
+  `Countersign is running: open ${countersign.url}/ (the API is at ${countersign.url}/api/; data in ${dataDir})`,
+);
 if (countersign.generatedAdminToken) {
   // Kept beside the data (readable by this user only), so that the README's commands can read it
   // with `cat` and a token missed on the console is not lost.

@@ -1,12 +1,16 @@
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CountersignStack } from '../../lib/countersign-stack';
+import { BUCKET_DEPLOYMENT_PREFIX } from './synth';
 
 describe('Function bundling', () => {
-  it('bundles every function into a minified ES module', () => {
+  // One real synth bundles five functions with esbuild and the web page with Vite: slow on a busy machine.
+  it('bundles every function into a minified ES module, and builds the web page', {
+    timeout: 120_000,
+  }, () => {
     // Prepare: a default App bundles for real (esbuild, locally); asset metadata names the outputs.
     const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
     const stack = new CountersignStack(app, 'Countersign');
@@ -16,9 +20,10 @@ describe('Function bundling', () => {
 
     // Assess
     const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
-    const assets = Object.values(functions).map(
-      (fn) => (fn.Metadata as Record<string, string>)['aws:asset:path'],
-    );
+    const assets = Object.entries(functions)
+      .filter(([id]) => !id.startsWith(BUCKET_DEPLOYMENT_PREFIX))
+      .map(([, fn]) => fn)
+      .map((fn) => (fn.Metadata as Record<string, string>)['aws:asset:path']);
     expect(assets).toHaveLength(5);
     for (const asset of assets) {
       const bundle = join(assembly.directory, asset ?? 'missing', 'index.mjs');
@@ -39,6 +44,20 @@ describe('Function bundling', () => {
     for (const asset of assets.filter((path) => join(assembly.directory, path ?? '') !== apiAsset)) {
       expect(existsSync(join(assembly.directory, asset ?? '', 'docs-assets'))).toBe(false);
     }
+    // The page's deployments copy the Vite build: index.html and its hashed script.
+    const deployments = Template.fromStack(stack).findResources('Custom::CDKBucketDeployment');
+    const keys = new Set(
+      Object.values(deployments).flatMap(
+        (d) => (d.Properties as { SourceObjectKeys: string[] }).SourceObjectKeys,
+      ),
+    );
+    const built = [...keys]
+      .map((key) => join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`))
+      .filter((dir) => existsSync(join(dir, 'index.html')));
+    expect(built).toHaveLength(1);
+    const page = readFileSync(join(built[0] ?? '', 'index.html'), 'utf8');
+    const script = /src="\/(assets\/index-[\w-]+\.js)"/.exec(page)?.[1];
+    expect(script && existsSync(join(built[0] ?? '', script))).toBe(true);
     rmSync(assembly.directory, { recursive: true, force: true });
   });
 });

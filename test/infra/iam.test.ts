@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { asArray, type PolicyStatementJson, resourcesOfType, statementsOf, synthesize } from './synth';
+import {
+  asArray,
+  ownResourcesOfType,
+  type PolicyStatementJson,
+  resourcesOfType,
+  statementsOf,
+  synthesize,
+} from './synth';
 
 /** Actions AWS offers without resource-level permissions, so `Resource: "*"` is the only option. */
 const STAR_ONLY_ACTIONS = new Set([
@@ -16,9 +23,9 @@ const STAR_ONLY_ACTIONS = new Set([
 describe('IAM across the stack', () => {
   const { template } = synthesize();
   const statements: PolicyStatementJson[] = Object.values(
-    resourcesOfType(template, 'AWS::IAM::Policy'),
+    ownResourcesOfType(template, 'AWS::IAM::Policy'),
   ).flatMap(statementsOf);
-  const roles = Object.values(resourcesOfType(template, 'AWS::IAM::Role'));
+  const roles = Object.values(ownResourcesOfType(template, 'AWS::IAM::Role'));
 
   it('uses Resource "*" only for actions that support nothing else', () => {
     const starActions = statements

@@ -5,7 +5,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { CountersignStack } from '../../lib/countersign-stack';
 import { stackPropsFromContext } from '../../lib/deploy-context';
-import { resourcesOfType, synthesize } from './synth';
+import { ownResourcesOfType, resourcesOfType, synthesize } from './synth';
 
 describe('Class: CountersignStack', () => {
   const { template } = synthesize();
@@ -18,6 +18,7 @@ describe('Class: CountersignStack', () => {
       'ScheduleGroupName',
       'StateMachineArn',
       'TableName',
+      'WebUrl',
     ]);
   });
 
@@ -103,7 +104,7 @@ describe('Class: CountersignStack', () => {
   });
 
   it('runs every function on Node.js 24 / arm64 untraced, with its own log group and the shared settings', () => {
-    const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
+    const functions = Object.values(ownResourcesOfType(template, 'AWS::Lambda::Function'));
     expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({

@@ -30,6 +30,22 @@ export function resourcesOfType(template: Template, type: string): Record<string
   return template.findResources(type) as Record<string, TemplateResource>;
 }
 
+/**
+ * CDK's bucket-deployment function (a singleton per stack, Python, with CDK's own grants) copies the
+ * web page into its bucket at deploy time. The stack-wide rules for Countersign's own functions and
+ * roles leave it out by this name; test/infra/web.test.ts pins down what it may do.
+ */
+export const BUCKET_DEPLOYMENT_PREFIX = 'CustomCDKBucketDeployment';
+
+/** `resourcesOfType` without CDK's bucket-deployment function, role and policy. */
+export function ownResourcesOfType(template: Template, type: string): Record<string, TemplateResource> {
+  return Object.fromEntries(
+    Object.entries(resourcesOfType(template, type)).filter(
+      ([id]) => !id.startsWith(BUCKET_DEPLOYMENT_PREFIX),
+    ),
+  );
+}
+
 export function onlyResourceOfType(template: Template, type: string): [string, TemplateResource] {
   const entries = Object.entries(resourcesOfType(template, type));
   if (entries.length !== 1) throw new Error(`Expected one ${type}, found ${entries.length}`);

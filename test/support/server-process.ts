@@ -49,7 +49,7 @@ export function spawnServer(options: {
   const running = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       text += chunk.toString('utf8');
-      const found = /Countersign is running at (\S+)\/api\//.exec(text);
+      const found = /the API is at (\S+)\/api\//.exec(text);
       if (found?.[1]) resolve(found[1]);
     };
     child.stdout?.on('data', onData);

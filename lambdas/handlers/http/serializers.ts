@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { startTimePassed } from '../../core/approvals';
 import type { JobResult } from '../../core/job-results';
 import type { JobDefinition } from '../../core/jobs';
+import type { Principal } from '../../core/permissions';
 import { upcomingRuns } from '../../core/scheduled-job-management';
 import type { ScheduledJob } from '../../core/scheduled-jobs';
 import { formatInZone } from '../../core/schedules';
@@ -86,6 +87,16 @@ export function serializeUser(user: User, links: Links) {
     is_superuser: user.isSuperuser,
     permissions: user.permissions,
     date_joined: user.dateJoined,
+  };
+}
+
+/** The caller, as its token identifies it (`GET /api/users/me/`). */
+export function serializePrincipal(principal: Principal) {
+  return {
+    username: principal.username,
+    is_superuser: principal.isSuperuser,
+    permissions: principal.permissions,
+    write_enabled: principal.writeEnabled,
   };
 }
 

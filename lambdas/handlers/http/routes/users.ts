@@ -4,7 +4,7 @@ import { countUsers, createUser, getUser, listUsers } from '../../../core/user-a
 import { listRequest, pageQuery } from '../request';
 import { json } from '../responses';
 import { defineRoute, type Route } from '../router';
-import { serializeUser } from '../serializers';
+import { serializePrincipal, serializeUser } from '../serializers';
 import { type ApiDeps, dateTime, examplePage, idParam, listJson, pageOf } from './common';
 
 const TAG = 'users';
@@ -75,6 +75,32 @@ export function userRoutes(deps: ApiDeps): Route[] {
         });
         return json(201, serializeUser(user, links));
       },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/users/me/',
+      operationId: 'users_me_retrieve',
+      summary:
+        'Who the token belongs to (the web page shows the name and offers administration to superusers)',
+      tag: TAG,
+      responses: {
+        200: {
+          description: 'The caller.',
+          schema: z.object({
+            username: z.string(),
+            is_superuser: z.boolean(),
+            permissions: z.array(z.string()),
+            write_enabled: z.boolean(),
+          }),
+          example: {
+            username: 'alice',
+            is_superuser: false,
+            permissions: ['view', 'run:local/example/*'],
+            write_enabled: true,
+          },
+        },
+      },
+      handle: async ({ principal }) => json(200, serializePrincipal(principal)),
     }),
     defineRoute({
       method: 'GET',
