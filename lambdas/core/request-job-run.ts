@@ -67,7 +67,7 @@ export async function requestJobRun(
   const schedule = validated.ok ? validated.schedule : undefined;
 
   const dryrun = request.dryrun ?? false;
-  if (dryrun && !job.supportsDryrun) addFieldError(errors, ['dryrun'], 'This job does not support dry runs.');
+  if (dryrun && !job.supportsDryrun) addFieldError(errors, ['dryrun'], MESSAGES.dryRunUnsupported);
   if (dryrun && schedule !== undefined && schedule.interval !== 'immediately') {
     addFieldError(errors, ['dryrun'], 'A dry run runs now; it cannot be scheduled.');
   }

@@ -1,4 +1,6 @@
 import { useState } from 'preact/hooks';
+// The API's own wording, shared rather than restated.
+import { MESSAGES } from '../../../lambdas/core/messages';
 import { ApiError, detailOf } from '../api/client';
 import type { JobResult, ScheduledJob } from '../api/types';
 import { ConfirmDialog } from '../components/dialog';
@@ -10,8 +12,6 @@ import { useSession } from '../session';
 import { age, formatTime } from '../time';
 import { useJobs } from './jobs';
 import { ScheduleSummary } from './scheduled-jobs';
-
-export const OWN_REQUEST = 'You cannot approve your own job request!';
 
 interface Outcome {
   readonly id: string;
@@ -114,7 +114,7 @@ function QueueItem({
           !force &&
           caught instanceof ApiError &&
           caught.status === 400 &&
-          /start time is in the past/i.test(caught.message)
+          caught.message === MESSAGES.startTimePassed
         ) {
           setConfirming(true);
           return;
@@ -204,7 +204,7 @@ function QueueItem({
       </div>
       {own && (
         <p id={`own-${item.id}`} class="help" data-testid="own-reason">
-          {OWN_REQUEST} Another user with the approve permission must decide it.
+          {MESSAGES.ownRequest} Another user with the approve permission must decide it.
         </p>
       )}
       <ConfirmDialog
