@@ -44,8 +44,9 @@ export const BUNDLE_SIZE_GOAL_BYTES = 300 * 1024;
  */
 export const BUNDLE_SIZE_BUDGET_BYTES: Readonly<Record<HandlerName, number>> = {
   // Raised by issues 6 and 11: the route declarations with their response schemas and examples, the
-  // OpenAPI generator and the list counts (+24 KiB).
-  api: 495 * 1024,
+  // OpenAPI generator and the list counts (+24 KiB). Issue 8: nested field errors on null-prototype
+  // maps, the body depth limit and `indent=` (+2 KiB).
+  api: 497 * 1024,
   authorizer: BUNDLE_SIZE_GOAL_BYTES,
   // Raised by issue 11: the job result store keeps its lists' counters (+1 to +4 KiB). runJob only
   // appends logs; a log appender of its own would take the counters out of it and back under the goal.
