@@ -3,15 +3,24 @@
  * declared route and method plus undeclared ones, with malformed JSON, wrong types, prototype-named
  * keys at every level, deep nesting, huge and unicode strings, bad ids, bad query values, and bad,
  * revoked and read-only tokens. No answer may be a 5xx, every error must be JSON, and a refused
- * request must not change the store. Prints its figures (requests, statuses, RSS growth).
+ * request must not change the store. Prints its figures (requests, statuses, RSS growth). The same
+ * requests are then sent to the server started by `npm start` (data on disk), whose resident memory
+ * alone is measured: the in-process figure also holds the client, fast-check and the in-memory
+ * database. (`npm start` caps glibc's malloc arenas: without it the server's RSS grew ~4 KiB a request
+ * from arena fragmentation across dynalite's and libuv's threads, while its JS heap stayed flat.)
  *
  * FUZZ_REQUESTS sets the number of requests (default 5,000); FUZZ_SEED replays a run.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestServer } from '../support/local-server';
+import { LOCK_FILE_NAME } from '../../local/data-dir-lock';
+import { ADMIN_TOKEN, ApiClient, startTestServer } from '../support/local-server';
+import { spawnServer } from '../support/server-process';
 
 // A full collection before each memory reading, so that RSS growth is what stays, not garbage.
 setFlagsFromString('--expose-gc');
@@ -364,5 +373,94 @@ describe('Fuzzing the HTTP API', () => {
         `buffers ${externalGrowthMiB.toFixed(1)} MiB`,
     );
     expect(figures.requests).toBe(REQUESTS);
+  }, 900_000);
+});
+
+describe('Fuzzing the server in a process of its own', () => {
+  /** The server process's resident memory, from /proc (Linux), in MiB. */
+  async function residentMiB(pid: number): Promise<number> {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kib = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    if (kib === undefined) throw new Error(`No VmRSS for process ${pid}`);
+    return Number(kib) / 1024;
+  }
+
+  it(`keeps the server's own memory flat over ${REQUESTS} generated requests`, async () => {
+    // Prepare: the server as `npm start` runs it, on a data directory on disk, with the same callers.
+    // The requests are generated first: generating 10,000s takes longer than the server keeps an idle
+    // connection open (5 s), and the client would reuse one the server had just closed.
+    const generated = fc.sample(request, { numRuns: REQUESTS, seed: SEED });
+    const dataDir = await mkdtemp(join(tmpdir(), 'countersign-fuzz-'));
+    const spawned = spawnServer({
+      dataDir,
+      viaNpm: true,
+      env: { COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'ERROR' },
+    });
+    try {
+      const url = await spawned.running;
+      // The server's own PID, from its data directory lock (npm runs it through a shell).
+      const pid = Number.parseInt(await readFile(join(dataDir, LOCK_FILE_NAME), 'utf8'), 10);
+      const api = new ApiClient(url);
+      const own: Record<string, string> = { admin: ADMIN_TOKEN };
+      const user = async (username: string, permissions: string[], writeEnabled = true) => {
+        await api.post('/api/users/users/', { username, permissions });
+        return (await api.post('/api/users/tokens/', { user: username, write_enabled: writeEnabled }))
+          .body as {
+          key: string;
+          id: string;
+        };
+      };
+      own.viewer = (await user('vera', ['view'])).key;
+      own.readOnly = (await user('rory', ['view', 'run'], false)).key;
+      const revoked = await user('rex', ['view', 'run']);
+      await api.request('DELETE', `/api/users/tokens/${revoked.id}/`);
+      own.revoked = revoked.key;
+      const warmUp = Math.min(500, Math.floor(REQUESTS / 10));
+      let before = 0;
+      let serverErrors = 0;
+
+      // Act
+      for (const [index, each] of generated.entries()) {
+        if (index === warmUp) before = await residentMiB(pid);
+        const method = each.otherMethod ?? each.route.methods[index % each.route.methods.length] ?? 'GET';
+        const headers: Record<string, string> = {};
+        if (each.caller !== 'none') {
+          headers.authorization = `Token ${each.caller === 'bad' ? 'not-a-token' : own[each.caller]}`;
+        }
+        if (each.contentType !== undefined) headers['content-type'] = each.contentType;
+        if (each.accept !== undefined) headers.accept = each.accept;
+        const withBody = method !== 'GET' && method !== 'HEAD' && each.body !== undefined;
+        const response = await fetch(`${url}${each.path}${each.query}`, {
+          method,
+          headers,
+          ...(withBody ? { body: each.body } : {}),
+        }).catch((error: unknown) => {
+          throw new Error(
+            `Request ${index} (${method} ${each.path.slice(0, 80)}) failed: ${String(error)}; ` +
+              `the server said:\n${spawned.output().slice(-2000)}`,
+          );
+        });
+        await response.arrayBuffer();
+        if (response.status >= 500) serverErrors += 1;
+      }
+      const after = await residentMiB(pid);
+
+      // Assess
+      console.log(
+        `[fuzz, server process] ${generated.length} requests; 5xx ${serverErrors}; server RSS ` +
+          `${before.toFixed(1)} MiB after ${warmUp} warm-up requests → ${after.toFixed(1)} MiB: ` +
+          `growth ${(after - before).toFixed(1)} MiB (goal < 20 MiB)`,
+      );
+      expect(serverErrors).toBe(0);
+    } finally {
+      const serverPid = Number.parseInt(
+        await readFile(join(dataDir, LOCK_FILE_NAME), 'utf8').catch(() => ''),
+        10,
+      );
+      if (Number.isInteger(serverPid)) process.kill(serverPid, 'SIGTERM');
+      spawned.child.kill('SIGTERM');
+      await spawned.exited;
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }, 900_000);
 });
