@@ -45,13 +45,16 @@ export const BUNDLE_SIZE_GOAL_BYTES = 300 * 1024;
 export const BUNDLE_SIZE_BUDGET_BYTES: Readonly<Record<HandlerName, number>> = {
   // Raised by issues 6 and 11: the route declarations with their response schemas and examples, the
   // OpenAPI generator and the list counts (+24 KiB).
-  api: 495 * 1024,
+  // Raised again by issue 11: the scheduled job store keeps its lists' counters (+2.5 KiB; runStep
+  // and reconcile carry that store too).
+  api: 498 * 1024,
   authorizer: BUNDLE_SIZE_GOAL_BYTES,
   // Raised by issue 11: the job result store keeps its lists' counters (+1 to +4 KiB). runJob only
   // appends logs; a log appender of its own would take the counters out of it and back under the goal.
-  runStep: 353 * 1024,
+  // Then the scheduled job store's counters (+2 KiB here, +2.6 KiB in reconcile).
+  runStep: 355 * 1024,
   runJob: 304 * 1024,
-  reconcile: 338 * 1024,
+  reconcile: 341 * 1024,
 };
 
 /** Module init goal: process start → handler imported, median of fresh processes (printed, not asserted). */

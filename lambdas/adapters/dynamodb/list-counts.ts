@@ -1,12 +1,13 @@
 /**
  * How many items a list holds, for the `count` of every list answer, without a Scan.
  *
- * The job result lists (the ones that grow without bound) are counted by counters. A counter is one
- * number attribute of a counter item `COUNT#<item>` / `COUNT`, and each list is one slot (item and
- * attribute; see keys.ts, jobResultCounterSlot): the lists of one job share one item, the lists of
- * all jobs another, so a creation or a status change updates two or three items, one `ADD` each,
- * right after the item write that moved a result, and only when that write changed it. Counter items
- * sit in the `COUNTERS` partition of gsi1, so the repair pass finds them all.
+ * The job result and scheduled job lists (the ones that grow without bound) are counted by
+ * counters. A counter is one number attribute of a counter item `COUNT#<item>` / `COUNT`, and each
+ * list is one slot (item and attribute; see keys.ts, jobResultCounters and scheduledJobCounters):
+ * the lists of one job share one item, the lists of all jobs another, so a creation or a status
+ * change updates two or three items, one `ADD` each, right after the item write that moved a record,
+ * and only when that write changed it. Counter items sit in the `COUNTERS` partition of gsi1, so the
+ * repair pass finds them all; each store's pass recounts only the slots of its own layout.
  *
  * dynalite has no transactions, so a counter cannot change in the same write as its item: a process
  * that dies between the two leaves the counter one off. `repairCounters` recounts every slot's list
@@ -14,8 +15,8 @@
  * while it counted; the reconciler runs it every 15 minutes. A slot that does not exist yet is
  * counted by reading.
  *
- * Other lists (users, tokens, scheduled jobs, and job result lists with a residual FilterExpression)
- * are small by nature and are counted by reading their partition's keys each time.
+ * Other lists (users and tokens, few by nature, and lists with a residual FilterExpression, read from
+ * their most selective partition) are counted by reading their partition's keys each time.
  */
 import {
   type DynamoDBDocumentClient,
