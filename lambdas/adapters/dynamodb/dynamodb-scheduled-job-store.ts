@@ -55,7 +55,7 @@ import {
   adjustCounters,
   countByReading,
   counterMoves,
-  countFromCounter,
+  countFromCounters,
   repairCounters,
 } from './list-counts';
 import {
@@ -307,12 +307,9 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     if (plan === undefined) return 0;
     const table = this.table();
     const filterExpression = residualFilter(plan.residual);
+    if (filterExpression === undefined) return countFromCounters(table, scheduledJobCounters, plan.queries);
     const counts = await Promise.all(
-      plan.queries.map((query) =>
-        filterExpression === undefined
-          ? countFromCounter(table, scheduledJobCounters, query)
-          : countByReading(table, query, filterExpression),
-      ),
+      plan.queries.map((query) => countByReading(table, query, filterExpression)),
     );
     return counts.reduce((sum, n) => sum + n, 0);
   }

@@ -125,23 +125,49 @@ export async function countByReading(table: Table, query: IndexQuery, filter?: Q
 }
 
 /** The list's counter, or (no counter for it yet) its count by reading. */
-export async function countFromCounter(
+export function countFromCounter(table: Table, layout: CounterLayout, query: IndexQuery): Promise<number> {
+  return countFromCounters(table, layout, [query]);
+}
+
+/**
+ * The total of several lists (merged partitions), from their counters: one GetItem per counter item
+ * they share; a list without a counter yet is counted by reading.
+ */
+export async function countFromCounters(
   table: Table,
   layout: CounterLayout,
-  query: IndexQuery,
+  queries: readonly IndexQuery[],
 ): Promise<number> {
-  const slot = layout.slotOf(query);
-  if (slot === undefined) return countByReading(table, query);
-  const { Item: item } = await table.client.send(
-    new GetCommand({
-      TableName: table.tableName,
-      Key: counterKey(slot.item),
-      ProjectionExpression: '#c',
-      ExpressionAttributeNames: { '#c': slot.attribute },
+  const byItem = new Map<string, { attribute: string; query: IndexQuery }[]>();
+  const unslotted: IndexQuery[] = [];
+  for (const query of queries) {
+    const slot = layout.slotOf(query);
+    if (slot === undefined) unslotted.push(query);
+    else byItem.set(slot.item, [...(byItem.get(slot.item) ?? []), { attribute: slot.attribute, query }]);
+  }
+  const counts = await Promise.all([
+    ...unslotted.map((query) => countByReading(table, query)),
+    ...[...byItem].map(async ([key, slots]) => {
+      const { Item: item } = await table.client.send(
+        new GetCommand({
+          TableName: table.tableName,
+          Key: counterKey(key),
+          ProjectionExpression: slots.map((_, i) => `#c${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(
+            slots.map(({ attribute }, i) => [`#c${i}`, attribute]),
+          ),
+        }),
+      );
+      const each = await Promise.all(
+        slots.map(({ attribute, query }) => {
+          const n = item?.[attribute];
+          return typeof n === 'number' ? Math.max(0, n) : countByReading(table, query);
+        }),
+      );
+      return each.reduce((sum, n) => sum + n, 0);
     }),
-  );
-  const n = item?.[slot.attribute];
-  return typeof n === 'number' ? Math.max(0, n) : countByReading(table, query);
+  ]);
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 /**
