@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CountersignStack } from '../lib/countersign-stack';
+import { stackPropsFromContext } from '../lib/deploy-context';
 
 const app = new App();
 const inputSealing: unknown = app.node.tryGetContext('inputSealing');
@@ -15,6 +16,7 @@ if (
 }
 new CountersignStack(app, 'Countersign', {
   description: 'Countersign: job scheduling with four-eyes approval',
+  ...stackPropsFromContext(app.node),
   ...(inputSealing === undefined ? {} : { inputSealing }),
 });
 // Findings fail the synth; each accepted one is acknowledged on its own resource, next to its cause.

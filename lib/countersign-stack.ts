@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { catalogue } from '../lambdas/jobs/catalogue';
+import { AlarmTopic } from './alarm-topic';
 import { Api } from './api';
 import { Events } from './events';
 import type { InputSealing } from './input-key';
@@ -19,11 +20,35 @@ export interface CountersignStackProps extends StackProps {
    */
   readonly maxJobTimeLimit?: Duration;
   /**
+   * Requests per second the API stage accepts in the steady state, from all clients together, so one
+   * noisy client cannot run up cost without bound; more are answered 429. Also
+   * `cdk deploy -c apiRateLimit=<n>`.
+   * @default 50
+   */
+  readonly apiRateLimit?: number;
+  /**
+   * Requests the stage accepts at once above the rate. Also `cdk deploy -c apiBurstLimit=<n>`.
+   * @default 100
+   */
+  readonly apiBurstLimit?: number;
+  /**
    * Who is told when an alarm fires (e.g. an `SnsAction` on a topic). Alarms are created only when
    * this names someone; see `Monitoring`.
    * @default - no alarms
    */
   readonly alarmActions?: readonly IAlarmAction[];
+  /**
+   * An existing SNS topic to notify when an alarm fires, by ARN (added to `alarmActions`). Also
+   * `cdk deploy -c alarmTopicArn=arn:aws:sns:…`.
+   * @default - none
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * An e-mail address to notify when an alarm fires: a topic is created and subscribed (the address
+   * gets a confirmation mail first). Also `cdk deploy -c alarmEmail=ops@example.com`.
+   * @default - none
+   */
+  readonly alarmEmail?: string;
   /**
    * How the input of jobs with sensitive variables is sealed in the run workflow's history:
    * `customer-managed-key` for teams whose policy requires a KMS key of their own ($1 a month).
@@ -41,6 +66,7 @@ export class CountersignStack extends Stack {
   readonly api: Api;
   readonly reconciler: ScheduleReconciler;
   readonly monitoring: Monitoring;
+  readonly alarmTopic: AlarmTopic;
   readonly web: Web;
 
   constructor(scope: Construct, id: string, props: CountersignStackProps = {}) {
@@ -62,17 +88,23 @@ export class CountersignStack extends Stack {
       workflow: this.workflow,
       scheduler: this.scheduler,
       events: this.events,
+      ...(props.apiRateLimit === undefined ? {} : { throttlingRateLimit: props.apiRateLimit }),
+      ...(props.apiBurstLimit === undefined ? {} : { throttlingBurstLimit: props.apiBurstLimit }),
     });
     this.reconciler = new ScheduleReconciler(this, 'ScheduleReconciler', {
       store: this.store,
       scheduler: this.scheduler,
       workflow: this.workflow,
     });
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      topicArn: props.alarmTopicArn,
+      email: props.alarmEmail,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       deadLetterQueue: this.scheduler.deadLetterQueue,
       stateMachine: this.workflow.stateMachine,
       httpApi: this.api.httpApi,
-      ...(props.alarmActions === undefined ? {} : { alarmActions: props.alarmActions }),
+      alarmActions: [...(props.alarmActions ?? []), ...this.alarmTopic.actions],
     });
 
     this.web = new Web(this, 'Web', { apiId: this.api.httpApi.apiId });
@@ -82,6 +114,10 @@ export class CountersignStack extends Stack {
       description: 'The web page; sign in with an API token',
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; the API is under /api/' });
+    new CfnOutput(this, 'ApiRoot', {
+      value: `${this.api.url}/api/`,
+      description: "The API's root, as Nautobot clients and curl take it",
+    });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'EventBusName', {

@@ -2,9 +2,12 @@
  * The local embedded runtime: the same handler factories as the Lambda entry points, wired to
  * dynalite, the local workflow and the local HTTP server instead of AWS.
  */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Writable } from 'node:stream';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
@@ -27,6 +30,9 @@ import { createReconcileHandler } from '../lambdas/handlers/reconcile-handler';
 import { createRunJobHandler } from '../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../lambdas/handlers/run-step-handler';
 import { catalogue as defaultCatalogue } from '../lambdas/jobs/catalogue';
+import { type LocalLogLevel, type LogFormat, localLogger } from './console-log';
+import { type DataDirectoryLock, lockDataDirectory } from './data-dir-lock';
+import { repairDynaliteIndexes } from './dynalite-index-repair';
 import { LocalHttpServer } from './http-server';
 import { type LocalLambda, localLambdaContext } from './lambda-context';
 import { startLocalDynamoDb } from './local-dynamodb';
@@ -45,7 +51,11 @@ export interface LocalOptions {
   /** A key to accept as the admin's token; generated on first start when absent. */
   readonly adminToken?: string | undefined;
   /** @default 'INFO' */
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly logLevel?: LocalLogLevel;
+  /** One readable line per event, or Powertools' JSON as deployed. @default 'text' */
+  readonly logFormat?: LogFormat;
+  /** Where the log goes. @default process.stdout */
+  readonly logOutput?: Writable;
   /** @default the deployment's catalogue */
   readonly catalogue?: JobCatalogue;
   /** @default the system clock */
@@ -77,21 +87,72 @@ export interface LocalCountersign {
   readonly metrics: CountingBusinessMetrics;
   /** DynamoDB requests made so far, for benchmarks of the calls each operation costs. */
   dynamodbRequestCount(): number;
+  /** DynamoDB writes that changed the table so far, for tests that prove a request wrote nothing. */
+  dynamodbAppliedWriteCount(): number;
   /** One pass of the schedule reconciler, as the deployed one runs every 15 minutes. */
   reconcile(): Promise<ReconcileResult>;
   close(): Promise<void>;
 }
 
 const TABLE_NAME = 'countersign';
+/** In the data directory: the admin token generated on first start, for the README's commands. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
 const RECONCILE_INTERVAL_MS = 15 * 60_000;
 
 export async function startLocalCountersign(options: LocalOptions = {}): Promise<LocalCountersign> {
   const logLevel = options.logLevel ?? 'INFO';
   const logger = (name: string) =>
-    new Logger({ serviceName: 'countersign', logLevel, persistentKeys: { function: name } });
+    localLogger(name, { logLevel, format: options.logFormat ?? 'text', output: options.logOutput });
   const clock = options.clock ?? systemClock;
   const catalogue = options.catalogue ?? defaultCatalogue;
 
+  const startupLogger = logger('countersign-local');
+  const lock =
+    options.dataDir === undefined ? undefined : await lockAndRepair(options.dataDir, startupLogger);
+  try {
+    return await startWithStore(options, { logger, clock, catalogue, lock });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/**
+ * Takes the data directory, and after a server that was killed, repairs dynalite's indexes from its
+ * items before anything reads them (the sweep of interrupted runs reads the status index).
+ */
+async function lockAndRepair(dataDir: string, startupLogger: Logger): Promise<DataDirectoryLock> {
+  await mkdir(dataDir, { recursive: true });
+  const lock = lockDataDirectory(dataDir);
+  const databasePath = join(dataDir, 'dynamodb');
+  if (lock.previousStopWasUnclean && existsSync(databasePath)) {
+    try {
+      const repair = await repairDynaliteIndexes(databasePath, TABLE_NAME);
+      startupLogger.info('The last server stopped without closing; indexes checked against items', {
+        ...repair,
+      });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+  return lock;
+}
+
+async function startWithStore(
+  options: LocalOptions,
+  {
+    logger,
+    clock,
+    catalogue,
+    lock,
+  }: {
+    logger: (name: string) => Logger;
+    clock: Clock;
+    catalogue: JobCatalogue;
+    lock: DataDirectoryLock | undefined;
+  },
+): Promise<LocalCountersign> {
   const dynamodb = await startLocalDynamoDb({
     tableName: TABLE_NAME,
     instrument: options.instrumentDynamoDb,
@@ -149,11 +210,12 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     {
       createdBefore: clock.now(),
       reason: 'The local server stopped before this run finished.',
+      onRecorded: (jobResultId) =>
+        startupLogger.error('Run failed: the server stopped before it finished', { jobResultId }),
       onFailed: (jobResultId, error) =>
         startupLogger.error('Interrupted run not recorded as failed', { jobResultId, error: error as Error }),
     },
   );
-  const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
 
   // A process killed between writing a scheduled job and its schedule leaves that job unscheduled.
   // Passes run one after another; `close` waits for the one under way.
@@ -204,7 +266,18 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     onError: (error) => apiLogger.error('Local server error', { error: error as Error }),
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
-  const url = await server.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+  let url: string;
+  try {
+    url = await server.listen(options.port ?? 8080, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await reconciling;
+    await workflow.idle();
+    await dynamodb.close();
+    throw error;
+  }
+  // Only now: a first start that cannot listen (the port is taken) must not create a superuser
+  // whose token nobody saw.
+  const admin = await bootstrapAdmin({ users, tokens, clock, ids: uuidGenerator }, options.adminToken);
   let reconcileTimer: NodeJS.Timeout | undefined;
   if (options.startScheduler ?? true) {
     scheduler.start();
@@ -221,6 +294,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
     scheduler,
     metrics,
     dynamodbRequestCount: () => dynamodb.requestCount(),
+    dynamodbAppliedWriteCount: () => dynamodb.appliedWriteCount(),
     reconcile,
     close: async () => {
       clearInterval(reconcileTimer);
@@ -229,6 +303,7 @@ export async function startLocalCountersign(options: LocalOptions = {}): Promise
       await scheduler.stop();
       await workflow.idle();
       await dynamodb.close();
+      lock?.release();
     },
   };
 }

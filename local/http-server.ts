@@ -35,6 +35,20 @@ export class LocalHttpServer {
           send(response, { statusCode: 500, body: JSON.stringify({ detail: 'Internal server error.' }) });
       });
     });
+    // Requests Node refuses before they reach a handler (headers or URL over its 16 KB limit,
+    // malformed HTTP) get a JSON answer too, as every other refusal does.
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return;
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({
+        detail: tooLarge ? 'Request line or headers too large.' : 'Malformed HTTP request.',
+      });
+      socket.end(
+        `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+          `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+          `connection: close\r\n\r\n${body}`,
+      );
+    });
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<string> {

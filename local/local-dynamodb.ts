@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -9,8 +10,12 @@ export interface LocalDynamoDb {
   readonly client: DynamoDBClient;
   /** Requests served so far (benchmarks count DynamoDB calls per operation with it). */
   requestCount(): number;
+  /** Writes that changed the table so far (not refused ones): tests prove a request wrote nothing. */
+  appliedWriteCount(): number;
   close(): Promise<void>;
 }
+
+const WRITE_TARGET = /\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)$/;
 
 /**
  * DynamoDB for local mode: dynalite speaking the real protocol on a loopback port, kept on disk
@@ -30,8 +35,14 @@ export async function startLocalDynamoDb(props: {
     ...(props.path ? { path: props.path } : {}),
   });
   let requests = 0;
-  server.on('request', () => {
+  let appliedWrites = 0;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     requests += 1;
+    if (WRITE_TARGET.test(String(request.headers['x-amz-target'] ?? ''))) {
+      response.on('finish', () => {
+        if (response.statusCode === 200) appliedWrites += 1;
+      });
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -51,6 +62,7 @@ export async function startLocalDynamoDb(props: {
     endpoint,
     client,
     requestCount: () => requests,
+    appliedWriteCount: () => appliedWrites,
     close: async () => {
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,8 +1,9 @@
 /** `npm start`: Countersign's local embedded mode. */
 import './quiet-node-version-warning';
 import './polyfills';
-import { resolve } from 'node:path';
-import { startLocalCountersign } from './composition';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ADMIN_TOKEN_FILE, startLocalCountersign } from './composition';
 import { ensureWebBuild, WEB_DIST } from './web-build';
 
 function port(): number {
@@ -29,7 +30,10 @@ const webBuild = await ensureWebBuild().catch((error: unknown) => {
 });
 if (webBuild === 'built') console.log(`Built the web page (${WEB_DIST}).`);
 
+const logFormat = process.env.LOG_FORMAT?.toLowerCase() === 'json' ? 'json' : 'text';
+
 const countersign = await startLocalCountersign({
+  logFormat,
   webRoot: WEB_DIST,
   dataDir,
   port: port(),
@@ -45,24 +49,36 @@ console.log(
   `Countersign is running: open ${countersign.url}/ (the API is at ${countersign.url}/api/; data in ${dataDir})`,
 );
 if (countersign.generatedAdminToken) {
+  // Kept beside the data (readable by this user only), so that the README's commands can read it
+  // with `cat` and a token missed on the console is not lost.
+  const tokenFile = join(dataDir, ADMIN_TOKEN_FILE);
+  writeFileSync(tokenFile, `${countersign.generatedAdminToken}\n`, { mode: 0o600 });
   console.log(
-    `Created the superuser "admin". Its API token, shown only this once: ${countersign.generatedAdminToken}`,
+    `Created the superuser "admin". Its API token (also in ${tokenFile}): ${countersign.generatedAdminToken}`,
   );
 }
 console.log('Press Ctrl-C to stop.');
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    console.log('Stopping: waiting for running jobs to finish (Ctrl-C again to force)…');
-    countersign.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`Stopped with an error: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  });
+function stop(reason: string): void {
+  if (stopping) process.exit(130);
+  stopping = true;
+  console.log(`Stopping (${reason}): waiting for running jobs to finish (Ctrl-C again to force)…`);
+  countersign.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`Stopped with an error: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
 }
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+
+// A script that starts `npm start` and signals npm expects the server to go with it; npm may not
+// pass the signal on (and a shell's background job ignores SIGINT). When the process that started
+// this one is gone, so is its caller's interest in the server.
+const parent = process.ppid;
+const parentWatch = setInterval(() => {
+  if (process.ppid !== parent) stop('the process that started it has exited');
+}, 500);
+parentWatch.unref();

@@ -34,6 +34,8 @@ export async function failAbandonedRuns(
     readonly createdBefore: Date;
     readonly reason: string;
     readonly onFailed?: ((jobResultId: string, error: unknown) => void) | undefined;
+    /** Told of each result this pass recorded as FAILURE. */
+    readonly onRecorded?: ((jobResultId: string) => void) | undefined;
   },
 ): Promise<number> {
   const cutoff = options.createdBefore.getTime();
@@ -46,7 +48,10 @@ export async function failAbandonedRuns(
       if (Date.parse(listed.dateCreated) >= cutoff) return failed;
       try {
         // The index may lag: the result itself decides, and one its workflow just finished is left.
-        if ((await failIfUnfinished(deps, listed.id, error)).failed) failed += 1;
+        if ((await failIfUnfinished(deps, listed.id, error)).failed) {
+          failed += 1;
+          options.onRecorded?.(listed.id);
+        }
       } catch (caught) {
         options.onFailed?.(listed.id, caught);
       }

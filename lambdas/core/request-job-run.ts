@@ -12,6 +12,7 @@ import type { BusinessMetrics, EventPublisher, ScheduledJobStore, ScheduleGatewa
 import { initialApprovalStatus, type ScheduledJob } from './scheduled-jobs';
 import { type Schedule, toSchedulerSchedule, validateScheduleRequest } from './schedules';
 import { authorizeRun, type StartRunDeps, startImmediateRun, validateJobData } from './start-run';
+import { addFieldError, emptyFieldErrors, type FieldErrors } from './validation';
 
 export interface RequestJobRunDeps extends StartRunDeps {
   readonly scheduledJobs: ScheduledJobStore;
@@ -40,39 +41,38 @@ export async function requestJobRun(
 ): Promise<RunResponse> {
   const job = authorizeRun(deps.catalogue, principal, path);
   const now = deps.clock.now();
-  const errors: Record<string, unknown> = {};
+  // Keys here come from the request (unknown schedule fields): no prototype for them to reach.
+  const errors = emptyFieldErrors();
 
   let data: Record<string, unknown> = {};
   try {
     data = validateJobData(job, request.data);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    Object.assign(errors, error.fields);
+    errors.data = error.fields.data as FieldErrors;
   }
 
-  const unknownScheduleFields = unknownFields(request.schedule);
-  if (unknownScheduleFields.length > 0) {
-    errors.schedule = Object.fromEntries(
-      unknownScheduleFields.map((field) => [field, [MESSAGES.fieldNotAllowed]]),
-    );
+  for (const field of unknownFields(request.schedule)) {
+    addFieldError(errors, ['schedule', field], MESSAGES.fieldNotAllowed);
   }
   const validated =
     request.schedule === undefined || request.schedule === null
       ? ({ ok: true, schedule: immediately(now) } as const)
       : validateScheduleRequest(request.schedule, now);
-  if (!validated.ok) Object.assign(errors, validated.errors);
+  if (!validated.ok) {
+    for (const [field, message] of Object.entries(validated.errors)) {
+      if (message !== undefined) addFieldError(errors, ['schedule', field], message);
+    }
+  }
   const schedule = validated.ok ? validated.schedule : undefined;
 
   const dryrun = request.dryrun ?? false;
-  if (dryrun && !job.supportsDryrun) errors.dryrun = [MESSAGES.dryRunUnsupported];
+  if (dryrun && !job.supportsDryrun) addFieldError(errors, ['dryrun'], MESSAGES.dryRunUnsupported);
   if (dryrun && schedule !== undefined && schedule.interval !== 'immediately') {
-    errors.dryrun = [
-      ...((errors.dryrun as string[] | undefined) ?? []),
-      'A dry run runs now; it cannot be scheduled.',
-    ];
+    addFieldError(errors, ['dryrun'], 'A dry run runs now; it cannot be scheduled.');
   }
   if (schedule !== undefined && schedule.interval !== 'immediately' && job.hasSensitiveVariables) {
-    errors.schedule = { ...(errors.schedule as object | undefined), interval: [MESSAGES.sensitiveSchedule] };
+    addFieldError(errors, ['schedule', 'interval'], MESSAGES.sensitiveSchedule);
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   if (schedule === undefined) throw new Error('unreachable: a valid request has a schedule');
@@ -127,7 +127,8 @@ async function createScheduledJob(
   try {
     await deps.scheduledJobs.create(scheduledJob);
   } catch (error) {
-    if (error instanceof ConflictError) throw new ValidationError({ name: [MESSAGES.scheduleNameTaken] });
+    if (error instanceof ConflictError)
+      throw new ValidationError({ schedule: { name: [MESSAGES.scheduleNameTaken] } });
     throw error;
   }
   if (scheduledJob.approvalStatus === 'pending') {

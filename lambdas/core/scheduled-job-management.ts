@@ -27,6 +27,7 @@ import {
   formatInZone,
   nextRunTimes,
   ScheduleExpressionError,
+  scheduleFieldErrors,
   toSchedulerSchedule,
   upcomingRunTimes,
   validateScheduleRequest,
@@ -256,7 +257,7 @@ export function previewSchedule(
       ? { name: 'preview', ...(schedule as Record<string, unknown>) }
       : schedule;
   const validated = validateScheduleRequest(withName, now);
-  if (!validated.ok) throw new ValidationError(validated.errors);
+  if (!validated.ok) throw new ValidationError(scheduleFieldErrors(validated.errors));
   const zone = resolveDisplayTimeZone(displayTimeZone) ?? validated.schedule.timeZone;
   if (validated.schedule.interval === 'immediately') {
     return {

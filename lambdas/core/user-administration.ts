@@ -200,7 +200,10 @@ export async function bootstrapAdmin(
       if (!(error instanceof ConflictError)) throw error;
     }
   }
-  const key = suppliedKey ?? (created ? generateTokenKey() : undefined);
+  // A start that stopped between creating the user and its token (or an admin left without any
+  // token) would otherwise lock the operator out with no hint: issue and show a new one.
+  const needsKey = created || (await deps.tokens.count({ user: username })) === 0;
+  const key = suppliedKey ?? (needsKey ? generateTokenKey() : undefined);
   if (key === undefined) return {};
   const keyHash = hashTokenKey(key);
   if (await deps.tokens.findByKeyHash(keyHash)) return {};

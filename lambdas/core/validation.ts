@@ -6,7 +6,14 @@
 import type * as z from 'zod/mini';
 import { ENGLISH_MESSAGES } from './validation-messages';
 
-export type FieldErrors = Record<string, string[]>;
+/**
+ * Field → messages, nested like the request (`{"data": {"numbers": ["..."]}}`), as Django REST
+ * Framework answers. Built on null-prototype objects: the keys come from the request, and a key such
+ * as `constructor` or `__proto__` must be an ordinary field, never a property every object inherits.
+ */
+export interface FieldErrors {
+  [field: string]: string[] | FieldErrors;
+}
 
 export type Validated<T> =
   | { readonly ok: true; readonly value: T }
@@ -17,18 +24,48 @@ export interface FieldErrorOptions {
   readonly unknownKey: string;
 }
 
-/** Issues keyed by dotted path (`non_field_errors` for the whole value); unknown keys by their own name. */
+/** An empty error map with no prototype, so that request-supplied keys cannot reach one. */
+export function emptyFieldErrors(): FieldErrors {
+  return Object.create(null) as FieldErrors;
+}
+
+/**
+ * Adds `message` under `path` (`[]` is the whole value: `non_field_errors`). Where a field already
+ * holds messages and a nested error arrives below it (or the reverse), the messages stay at that
+ * level under `non_field_errors`, so nothing is lost.
+ */
+export function addFieldError(fields: FieldErrors, path: readonly PropertyKey[], message: string): void {
+  let level = fields;
+  const keys = path.length === 0 ? ['non_field_errors'] : path.map(String);
+  for (const [index, key] of keys.entries()) {
+    const last = index === keys.length - 1;
+    const existing = Object.hasOwn(level, key) ? level[key] : undefined;
+    if (last) {
+      if (existing === undefined) level[key] = [message];
+      else if (Array.isArray(existing)) existing.push(message);
+      else addFieldError(existing, [], message);
+      return;
+    }
+    if (existing === undefined || Array.isArray(existing)) {
+      const nested = emptyFieldErrors();
+      if (Array.isArray(existing)) nested.non_field_errors = existing;
+      level[key] = nested;
+      level = nested;
+    } else {
+      level = existing;
+    }
+  }
+}
+
+/** Issues nested by path (`non_field_errors` for the whole value); unknown keys by their own name. */
 export function fieldErrors(error: z.core.$ZodError, options: FieldErrorOptions): FieldErrors {
-  const fields: FieldErrors = {};
-  const add = (key: string, message: string) => {
-    fields[key] = [...(fields[key] ?? []), message];
-  };
+  const fields = emptyFieldErrors();
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) add(key, options.unknownKey);
+      for (const key of issue.keys) addFieldError(fields, [...issue.path, key], options.unknownKey);
       continue;
     }
-    add(issue.path.length === 0 ? 'non_field_errors' : issue.path.map(String).join('.'), issue.message);
+    addFieldError(fields, issue.path, issue.message);
   }
   return fields;
 }

@@ -6,6 +6,7 @@ import { PermissionDeniedError } from '../core/errors';
 import type { Principal } from '../core/permissions';
 import { apiVersionHeader, checkRequestedVersion } from './http/api-version';
 import { jsonErrors } from './http/json-errors';
+import { jsonIndent } from './http/json-indent';
 import { principalFrom } from './http/principal-context';
 import { header } from './http/request';
 import { dispatch, match, type Route } from './http/router';
@@ -24,6 +25,7 @@ export function createApiHandler(routes: readonly Route[], logger: Logger) {
       .use(injectLambdaContext(logger, { resetKeys: true }))
       // Before the error middleware, so that its `onError` runs after the error has become an answer.
       .use(apiVersionHeader())
+      .use(jsonIndent())
       .use(jsonErrors(logger))
       .handler(async (event) => {
         // The gateway's request id too, so a client's report can be matched to these lines.

@@ -143,13 +143,16 @@ export function createRunStepHandler(deps: RecordStepDeps & ScheduledRunDeps, lo
         case 'finish': {
           const result = await recordOutcome(deps, event.job_result_id, event.outcome);
           await countIfScheduled(deps, event);
-          logger.info('Run finished', { status: result.status });
+          // A failed job is what an operator filters for: ERROR, so LOG_LEVEL=WARN still shows it.
+          if (result.status === 'FAILURE')
+            logger.error('Run failed', { status: result.status, job: result.jobPath, reason: result.error });
+          else logger.info('Run finished', { status: result.status });
           return { status: result.status };
         }
         case 'fail': {
           const result = await recordFailure(deps, event.job_result_id, event.error);
           await countIfScheduled(deps, event);
-          logger.warn('Run failed in the workflow', { error: event.error, status: result?.status });
+          logger.error('Run failed in the workflow', { error: event.error, status: result?.status });
           return { status: result?.status ?? 'MISSING' };
         }
       }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, startTestServer } from '../support/local-server';
+import { ADMIN_TOKEN, type ApiClient, startTestServer } from '../support/local-server';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let api: ApiClient;
@@ -442,5 +442,25 @@ describe('Edge cases', () => {
       data: { x: 'y'.repeat(300 * 1024) },
     });
     expect(response.status).toBe(413);
+  });
+});
+
+describe('Accept: application/json; indent=4', () => {
+  it('pretty-prints answers and errors as Nautobot does, and only when asked', async () => {
+    const headers = { accept: 'application/json; indent=4' };
+    const read = async (path: string, extra: Record<string, string> = {}) => {
+      const response = await fetch(`${server.url}${path}`, {
+        headers: { authorization: `Token ${ADMIN_TOKEN}`, ...extra },
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const pretty = await read('/api/extras/jobs/?limit=1', headers);
+    expect(pretty.status).toBe(200);
+    expect(pretty.text).toBe(JSON.stringify(JSON.parse(pretty.text), null, 4));
+    const error = await read('/api/extras/job-results/no-such-result/', headers);
+    expect(error).toEqual({ status: 404, text: JSON.stringify(JSON.parse(error.text), null, 4) });
+    expect(error.text).toContain('\n    "detail"');
+    const compact = await read('/api/extras/jobs/?limit=1');
+    expect(compact.text).not.toContain('\n');
   });
 });

@@ -43,28 +43,33 @@ describe('Schedule validation', () => {
   it.each([
     [
       { interval: 'future', start_time: '2030-01-01T01:00:00Z' },
-      { name: 'Please provide a name for the job schedule.' },
+      { name: ['Please provide a name for the job schedule.'] },
     ],
     [
       { name: 'past', interval: 'future', start_time: '2020-01-01T01:00:00Z' },
       {
-        start_time: 'Please enter a valid date and time greater than or equal to the current date and time.',
+        start_time: [
+          'Please enter a valid date and time greater than or equal to the current date and time.',
+        ],
       },
     ],
     [
       { name: 'no start', interval: 'daily' },
       {
-        start_time: 'Please enter a valid date and time greater than or equal to the current date and time.',
+        start_time: [
+          'Please enter a valid date and time greater than or equal to the current date and time.',
+        ],
       },
     ],
     [
       { name: 'bad cron', interval: 'custom', crontab: '61 * * * *' },
-      { crontab: 'Please enter a valid crontab.' },
+      { crontab: ['Please enter a valid crontab.'] },
     ],
   ])("refuses %j with Nautobot's message", async (body, expected) => {
     const response = await api.post(RUN, { schedule: body });
     expect(response.status).toBe(400);
-    expect(response.body).toEqual(expected);
+    // Field → list of messages, nested under `schedule` like the request, as Nautobot answers.
+    expect(response.body).toEqual({ schedule: expected });
   });
 
   it.each([
@@ -88,7 +93,9 @@ describe('Schedule validation', () => {
   ])('refuses %j on the %s field', async (body, field) => {
     const response = await api.post(RUN, { schedule: body });
     expect(response.status).toBe(400);
-    expect(Object.keys(response.body)).toEqual([field]);
+    expect(Object.keys(response.body)).toEqual(['schedule']);
+    expect(Object.keys(response.body.schedule)).toEqual([field]);
+    expect(response.body.schedule[field]).toEqual([expect.any(String)]);
   });
 
   it('answers a too-distant start time for an approval job with a 400 and stores nothing', async () => {
@@ -127,7 +134,7 @@ describe('Schedule validation', () => {
     });
     expect(second).toMatchObject({
       status: 400,
-      body: { name: ['A scheduled job with this name already exists.'] },
+      body: { schedule: { name: ['A scheduled job with this name already exists.'] } },
     });
     expect((await api.get(`/api/extras/scheduled-jobs/${first.id}/`)).body.start_time).toBe(
       '2030-06-01T00:00:00+00:00',

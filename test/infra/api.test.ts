@@ -1,5 +1,8 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { CountersignStack } from '../../lib/countersign-stack';
+import { stackPropsFromContext } from '../../lib/deploy-context';
 import {
   allowedActions,
   onlyResourceOfType,
@@ -48,6 +51,27 @@ describe('Construct: Api', () => {
     });
     const format = JSON.parse(property<{ Format: string }>(stage, 'AccessLogSettings').Format);
     expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+  });
+
+  it('takes other throttling limits as props or -c context values', () => {
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [], apiRateLimit: '5', apiBurstLimit: '10' },
+    });
+    const stack = new CountersignStack(app, 'Throttled', stackPropsFromContext(app.node));
+    const [, stage] = onlyResourceOfType(Template.fromStack(stack), 'AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties).toMatchObject({
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+    const bad = new App({ context: { apiRateLimit: 'fast' } });
+    expect(() => stackPropsFromContext(bad.node)).toThrow(
+      '-c apiRateLimit=fast must be a number greater than 0.',
+    );
+  });
+
+  it('outputs the API root with its /api/ path', () => {
+    expect(Object.values(template.findOutputs('ApiRoot'))[0]?.Value).toMatchObject({
+      'Fn::Join': ['', expect.arrayContaining(['/api/'])],
+    });
   });
 
   it('routes to the API function with payload format 2.0', () => {

@@ -1,7 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import { CountersignStack } from '../../lib/countersign-stack';
+import { stackPropsFromContext } from '../../lib/deploy-context';
 import { ownResourcesOfType, resourcesOfType, synthesize } from './synth';
 
 describe('Class: CountersignStack', () => {
@@ -9,6 +12,7 @@ describe('Class: CountersignStack', () => {
 
   it('outputs what clients and operators need', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+      'ApiRoot',
       'ApiUrl',
       'EventBusName',
       'ScheduleGroupName',
@@ -66,6 +70,36 @@ describe('Class: CountersignStack', () => {
         comparison: 'GreaterThanThreshold',
         actions: 1,
       })),
+    );
+  });
+
+  it('e-mails an address given as -c alarmEmail through a topic of its own, SSL only', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], alarmEmail: 'ops@example.com' } });
+    const stack = new CountersignStack(app, 'Mailed', stackPropsFromContext(app.node));
+    const mailed = Template.fromStack(stack);
+    mailed.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    mailed.resourceCountIs('AWS::SNS::Topic', 1);
+    const policy = JSON.stringify(Object.values(resourcesOfType(mailed, 'AWS::SNS::TopicPolicy')));
+    expect(policy).toContain('"aws:SecureTransport":"false"');
+    const alarms = Object.values(resourcesOfType(mailed, 'AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms)
+      expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+  });
+
+  it('notifies an existing topic given as -c alarmTopicArn, and refuses a malformed one', () => {
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:on-call';
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], alarmTopicArn: arn } });
+    const withTopic = Template.fromStack(new CountersignStack(app, 'Paged', stackPropsFromContext(app.node)));
+    withTopic.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const alarm of Object.values(resourcesOfType(withTopic, 'AWS::CloudWatch::Alarm')))
+      expect(alarm.Properties?.AlarmActions).toEqual([arn]);
+    const bad = new App({ context: { alarmTopicArn: 'ops-topic' } });
+    expect(() => stackPropsFromContext(bad.node)).toThrow(
+      '-c alarmTopicArn=ops-topic is not an SNS topic ARN.',
     );
   });
 

@@ -25,6 +25,7 @@ export {
   type ScheduleField,
   type ScheduleRequest,
   type ScheduleValidationResult,
+  scheduleFieldErrors,
   validateScheduleRequest,
 } from './schedule-request';
 export {

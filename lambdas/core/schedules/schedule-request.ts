@@ -30,7 +30,7 @@ export const SCHEDULE_MESSAGES = {
   notAString: 'Not a valid string.',
   intervalRequired: 'This field is required.',
   intervalInvalid: (value: unknown) =>
-    `"${String(value)}" is not a valid choice. Choose one of: ${SCHEDULE_INTERVALS.join(', ')}.`,
+    `"${describeValue(value)}" is not a valid choice. Choose one of: ${SCHEDULE_INTERVALS.join(', ')}.`,
   startTimeInvalid: 'Please enter a valid date and time greater than or equal to the current date and time.',
   startTimeTooLate:
     'Please enter a date and time before the year 2200; EventBridge Scheduler goes no further.',
@@ -43,10 +43,29 @@ export const SCHEDULE_MESSAGES = {
   crontabInvalid: 'Please enter a valid crontab.',
   crontabDayFieldsConflict: DAY_FIELDS_CONFLICT_MESSAGE,
   timeZoneInvalid: (value: unknown) =>
-    `A valid timezone is required: "${String(value)}" is not an IANA time zone name such as "Europe/London".`,
+    `A valid timezone is required: "${describeValue(value)}" is not an IANA time zone name such as "Europe/London".`,
   notAnObject: (value: unknown) =>
     `Invalid data. Expected a dictionary, but got ${value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value}.`,
 } as const;
+
+/**
+ * A value as an error message may quote it: scalars as given (cut short), anything else by its JSON
+ * type, since converting a deeply nested array to a string would overflow the stack.
+ */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value.length > 100 ? `${value.slice(0, 100)}…` : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : 'a dictionary';
+}
+
+/** The schedule's errors in the shape of every other validation error: field → list of messages. */
+export function scheduleFieldErrors(
+  errors: Partial<Record<ScheduleField | 'non_field_errors', string>>,
+): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const [field, message] of Object.entries(errors)) if (message !== undefined) fields[field] = [message];
+  return fields;
+}
 
 /**
  * EventBridge Scheduler expressions name years up to 2199; a day's margin keeps the wall-clock

@@ -14,7 +14,18 @@ export function jsonErrors(
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
   return {
     onError: async (request) => {
-      request.response = toResponse(request.error, logger);
+      const response = toResponse(request.error, logger);
+      request.response = response;
+      const status = response.statusCode ?? 500;
+      // A refused request is the caller's mistake, not the service's: one short INFO line.
+      if (status < 500) {
+        logger.info('Request refused', {
+          method: request.event.requestContext.http.method,
+          path: request.event.rawPath,
+          status,
+          reason: request.error instanceof Error ? request.error.message : undefined,
+        });
+      }
     },
   };
 }

@@ -8,6 +8,11 @@ import { HttpError } from './http-errors';
 export const MAX_BODY_BYTES = 256 * 1024;
 /** Query values become index keys, which DynamoDB caps at 2 KB (partition) and 1 KB (sort). */
 const MAX_QUERY_VALUE_LENGTH = 512;
+/**
+ * Deeper than any request the API takes (a run's variables are the deepest, a few levels), and far
+ * below what would overflow the stack of anything that walks the value afterwards.
+ */
+export const MAX_JSON_DEPTH = 32;
 
 /** The parsed JSON body, or `{}` for an empty one. Only JSON objects are accepted. */
 export function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown> {
@@ -21,6 +26,9 @@ export function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown>
   if (contentType !== undefined && !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType.trim())) {
     throw new HttpError(415, { detail: `Unsupported media type "${contentType}" in request.` });
   }
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw new HttpError(400, { detail: `JSON parse error - nested deeper than ${MAX_JSON_DEPTH} levels.` });
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -31,6 +39,29 @@ export function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown>
     throw new HttpError(400, { non_field_errors: ['Invalid data. Expected a dictionary (JSON object).'] });
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Whether arrays and objects in `text` nest deeper than `limit`, counted before parsing so that no
+ * step (the parser, validation, an error message) ever walks a deeper value. Brackets inside strings
+ * do not count; malformed text is left for the parser to report.
+ */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c)
+        index += 1; // backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (code === 0x5d || code === 0x7d) depth -= 1;
+  }
+  return false;
 }
 
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {

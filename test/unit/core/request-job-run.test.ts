@@ -103,7 +103,8 @@ describe('Function: requestJobRun', () => {
     );
 
     // Assess
-    expect(Object.keys(fields).sort()).toEqual(['data', 'dryrun', 'name', 'start_time']);
+    expect(Object.keys(fields).sort()).toEqual(['data', 'dryrun', 'schedule']);
+    expect(Object.keys(fields.schedule as object).sort()).toEqual(['name', 'start_time']);
     expect(d.results.items.size + d.scheduledJobs.items.size + d.scheduler.calls.length).toBe(0);
   });
 
@@ -124,7 +125,7 @@ describe('Function: requestJobRun', () => {
     const fields = await validationErrorOf(
       requestJobRun(d, alice, 'tests/core/MyJobWithNoVars', { schedule }),
     );
-    expect(fields).toEqual({ name: ['A scheduled job with this name already exists.'] });
+    expect(fields).toEqual({ schedule: { name: ['A scheduled job with this name already exists.'] } });
     expect(d.scheduledJobs.items.size).toBe(1);
   });
 

@@ -72,8 +72,9 @@ describe('Function: validateJobData', () => {
 
     // Assess
     expect(error).toBeInstanceOf(ValidationError);
-    const fields = (error as ValidationError).fields as { data: Record<string, string[]> };
-    expect(Object.keys(fields.data).sort()).toEqual(['colour', 'numbers.0']);
+    const fields = (error as ValidationError).fields as { data: Record<string, unknown> };
+    expect(Object.keys(fields.data).sort()).toEqual(['colour', 'numbers']);
+    expect(fields.data.numbers).toEqual({ 0: [expect.any(String)] });
     expect(fields.data.colour).toEqual(['This job has no such variable.']);
   });
 

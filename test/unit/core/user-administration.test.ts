@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from '../../../lambdas/core/errors';
 import type { Principal } from '../../../lambdas/core/permissions';
 import {
+  bootstrapAdmin,
   createToken,
   getToken,
   revokeToken,
@@ -145,5 +146,29 @@ describe('Function: revokeToken', () => {
     await expect(attempt).rejects.toThrow(NOT_FOUND);
     expect(findById).not.toHaveBeenCalled();
     expect(remove).not.toHaveBeenCalled();
+  });
+});
+
+describe('Function: bootstrapAdmin', () => {
+  it('issues and shows a token when a start stopped after creating the admin but before its token', async () => {
+    // Prepare: what a process killed between the two writes leaves behind
+    const users = new InMemoryUserStore();
+    const tokens = new InMemoryTokenStore();
+    const deps: UserAdministrationDeps = { users, tokens, clock: new FixedClock(), ids: new SequentialIds() };
+    await users.create({
+      username: 'admin',
+      isSuperuser: true,
+      permissions: [],
+      dateJoined: '2026-01-01T00:00:00.000Z',
+    });
+
+    // Act
+    const first = await bootstrapAdmin(deps, undefined);
+    const second = await bootstrapAdmin(deps, undefined);
+
+    // Assess: shown once, then never again while the admin has a token
+    expect(first.generatedKey).toMatch(/.{20,}/);
+    expect(second.generatedKey).toBeUndefined();
+    expect(await tokens.count({ user: 'admin' })).toBe(1);
   });
 });

@@ -63,8 +63,13 @@ const jobExample = {
 /** Nautobot's only task queue; its clients may name it. */
 export const DEFAULT_QUEUE = 'default';
 
+/** The job's variables, as the document shows them. */
+const runData = z.optional(z.nullable(z.record(z.string(), z.unknown())));
+
 const runBody = z.strictObject({
-  data: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+  // Passed on as parsed, checked by core against the job's variables: a zod record would copy it
+  // and silently drop an own `__proto__` key, which must be refused like any unknown variable.
+  data: z.optional(z.unknown()),
   schedule: z.optional(z.unknown()),
   dryrun: z.optional(z.boolean()),
   // What Nautobot's clients send besides: pynautobot puts its own arguments in the body.
@@ -151,7 +156,11 @@ export function jobRoutes(deps: ApiDeps): Route[] {
       tag: TAG,
       params: z.strictObject({ job: jobPathParam }),
       body: runBody,
-      documentedBody: z.strictObject({ ...runBody.def.shape, schedule: z.optional(scheduleRequest) }),
+      documentedBody: z.strictObject({
+        ...runBody.def.shape,
+        data: runData,
+        schedule: z.optional(scheduleRequest),
+      }),
       responses: {
         201: {
           description: 'A run was started (`job_result`) or scheduled (`scheduled_job`).',
