@@ -45,14 +45,16 @@ export const BUNDLE_SIZE_GOAL_BYTES = 300 * 1024;
 export const BUNDLE_SIZE_BUDGET_BYTES: Readonly<Record<HandlerName, number>> = {
   // Raised by issues 6 and 11: the route declarations with their response schemas and examples, the
   // OpenAPI generator and the list counts (+24 KiB). Issue 8: nested field errors on null-prototype
-  // maps, the body depth limit and `indent=` (+2 KiB).
-  api: 497 * 1024,
+  // maps, the body depth limit and `indent=` (+2 KiB). Issue 11 again: the scheduled job store keeps
+  // its lists' counters (about +3 KiB; runStep and reconcile carry that store too).
+  api: 500 * 1024,
   authorizer: BUNDLE_SIZE_GOAL_BYTES,
   // Raised by issue 11: the job result store keeps its lists' counters (+1 to +4 KiB). runJob only
   // appends logs; a log appender of its own would take the counters out of it and back under the goal.
-  runStep: 353 * 1024,
+  // Then the scheduled job store's counters (+2.5 KiB here, +3 KiB in reconcile).
+  runStep: 356 * 1024,
   runJob: 304 * 1024,
-  reconcile: 338 * 1024,
+  reconcile: 341 * 1024,
 };
 
 /** Module init goal: process start → handler imported, median of fresh processes (printed, not asserted). */

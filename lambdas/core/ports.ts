@@ -172,6 +172,8 @@ export interface ScheduledJobStore {
   get(id: string): Promise<ScheduledJob | undefined>;
   list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>>;
   count(filter: ScheduledJobFilter): Promise<number>;
+  /** As JobResultStore's: corrects counts that drifted; returns how many were corrected. */
+  repairCounts(): Promise<number>;
   /**
    * Applies one change in a single conditional write, only if `condition` (a rule from core) holds,
    * with the change's history entry appended in that same write. A deletion keeps the record (its

@@ -7,6 +7,7 @@ import {
   type FailAbandonedRunsDeps,
   failAbandonedRuns,
 } from '../core/fail-abandoned-runs';
+import type { ScheduledJobStore } from '../core/ports';
 import {
   type ReconcileSchedulesDeps,
   type ReconcileSummary,
@@ -27,7 +28,9 @@ export interface ReconcileResult extends ReconcileSummary {
  * run; only a failure to read the jobs at all fails the invocation.
  */
 export function createReconcileHandler(
-  deps: ReconcileSchedulesDeps & FailAbandonedRunsDeps & FinishHandoffsDeps,
+  deps: ReconcileSchedulesDeps &
+    FailAbandonedRunsDeps &
+    FinishHandoffsDeps & { readonly scheduledJobs: Pick<ScheduledJobStore, 'repairCounts'> },
   logger: Logger,
 ) {
   return middy<unknown, ReconcileResult>()
@@ -54,8 +57,8 @@ export function createReconcileHandler(
           logger.error('Abandoned run not recorded as failed', { jobResultId, error: error as Error }),
       });
       if (abandonedRuns > 0) logger.warn('Abandoned runs recorded as failed', { abandonedRuns });
-      // A process that stopped between a job result's write and its count left a counter off.
-      const repairedCounts = await deps.results.repairCounts();
+      // A process that stopped between a write and its count left a counter off.
+      const repairedCounts = (await deps.results.repairCounts()) + (await deps.scheduledJobs.repairCounts());
       if (repairedCounts > 0) logger.warn('List counts repaired', { repairedCounts });
       return { ...summary, abandonedRuns, handoffsFinished: handoffs.finished };
     });

@@ -62,6 +62,11 @@ export class InMemoryScheduledJobStore implements ScheduledJobStore {
     return (await this.list(filter, { limit: Number.MAX_SAFE_INTEGER })).items.length;
   }
 
+  /** Counts are computed, so they never drift. */
+  async repairCounts(): Promise<number> {
+    return 0;
+  }
+
   async list(filter: ScheduledJobFilter, page: PageRequest): Promise<Page<ScheduledJob>> {
     const states = approvalStatusesOf(filter);
     const matching = [...this.items.values()].filter(

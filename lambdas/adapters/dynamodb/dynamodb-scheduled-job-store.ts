@@ -26,6 +26,7 @@ import {
   type ScheduledJobCondition,
   type ScheduledJobField,
   type ScheduledJobFilter,
+  satisfies,
 } from '../../core/scheduled-jobs';
 import {
   allOf,
@@ -43,12 +44,20 @@ import {
   type ScheduledJobResidualFilter,
   scheduledJobApprovalPartition,
   scheduledJobApprovalState,
+  scheduledJobCounterSlots,
+  scheduledJobCounters,
   scheduledJobEnabledPartition,
   scheduledJobKey,
   scheduledJobListPlan,
   scheduledJobNameKey,
 } from './keys';
-import { countByReading } from './list-counts';
+import {
+  adjustCounters,
+  countByReading,
+  counterMoves,
+  countFromCounters,
+  repairCounters,
+} from './list-counts';
 import {
   decisionToItem,
   historyEntryToItem,
@@ -66,6 +75,12 @@ export const ORPHAN_TAKEOVER_MS = 60_000;
 
 /** Reserving races with deletes and other takeovers; each lost race is re-read and retried. */
 const MAX_RESERVE_ATTEMPTS = 3;
+
+/** A change that moves a job between partitions races other such changes; each lost race is retried. */
+const MAX_MOVE_ATTEMPTS = 5;
+
+/** The partition attributes a change may rewrite (a deletion removes all, and the others with them). */
+const MOVABLE_PARTITIONS = ['gsi4pk', 'gsi5pk'] as const;
 
 /** The item attribute that holds each field core's rules read. */
 const ATTRIBUTE_OF: Record<ScheduledJobField, string> = {
@@ -92,6 +107,32 @@ function occurrenceUnclaimed(occurrence: string): Expression {
     names: { '#claims': 'claims', '#occ': occurrence },
     values: {},
   };
+}
+
+/** The item still sits in the partitions it was read in: what its counters are moved from. */
+function partitionsAre(item: Record<string, unknown>): Expression {
+  return allOf(
+    ...MOVABLE_PARTITIONS.map((attribute): Expression => {
+      const value = item[attribute];
+      return typeof value === 'string'
+        ? attributeEquals(attribute, value, `was_${attribute}`)
+        : {
+            expression: `attribute_not_exists(#was_${attribute})`,
+            names: { [`#was_${attribute}`]: attribute },
+            values: {},
+          };
+    }),
+  );
+}
+
+/** Whether a change may move the job between index partitions, and so between counted lists. */
+function movesPartitions(change: ScheduledJobChange): boolean {
+  return (
+    change.enabled !== undefined ||
+    change.decision !== undefined ||
+    change.deleted !== undefined ||
+    (change.handoff !== undefined && 'done' in change.handoff)
+  );
 }
 
 /** The part of a list filter its index partition does not answer, as a FilterExpression. */
@@ -214,7 +255,10 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
           new PutCommand({ TableName: this.tableName, Item: scheduledJobToItem(job), ...condition }),
         ),
     });
-    if (created) return;
+    if (created) {
+      await adjustCounters(this.table(), counterMoves([], scheduledJobCounterSlots(scheduledJobToItem(job))));
+      return;
+    }
     // The id is taken. If by this very job (a repeated create), the reservation is its own; otherwise
     // the reservation just made names a job that is not the one holding the id: give it back.
     const existing = await this.get(job.id);
@@ -254,18 +298,28 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
   }
 
   /**
-   * By reading the keys of the partitions the list is served from: scheduled jobs are requests made
-   * by people, few next to their runs.
+   * A counter per partition the list is served from (several for merged approval states); a list
+   * with a residual filter (a combination of filters) by reading its partition's keys, which the
+   * most selective partition keeps short.
    */
   async count(filter: ScheduledJobFilter): Promise<number> {
     const plan = scheduledJobListPlan(filter);
     if (plan === undefined) return 0;
-    const table = { client: this.client, tableName: this.tableName };
+    const table = this.table();
     const filterExpression = residualFilter(plan.residual);
+    if (filterExpression === undefined) return countFromCounters(table, scheduledJobCounters, plan.queries);
     const counts = await Promise.all(
       plan.queries.map((query) => countByReading(table, query, filterExpression)),
     );
     return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  repairCounts(): Promise<number> {
+    return repairCounters(this.table(), scheduledJobCounters);
+  }
+
+  private table() {
+    return { client: this.client, tableName: this.tableName };
   }
 
   async update(
@@ -273,13 +327,55 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     change: ScheduledJobChange,
     condition: ScheduledJobCondition,
   ): Promise<UpdateOutcome> {
-    const attributes = await this.updateItem(id, changeToUpdate(change), ruleExpression(condition));
+    const update = changeToUpdate(change);
+    const attributes = movesPartitions(change)
+      ? await this.updateMoving(id, update, condition)
+      : await this.updateItem(id, update, ruleExpression(condition));
     // dynalite ignores ReturnValuesOnConditionCheckFailure, so one consistent read explains a refusal.
     if (attributes === undefined) return { kind: 'refused', current: await this.get(id) };
     const updated = scheduledJobFromItem(attributes);
     // A crash here leaves an orphaned reservation, which the next create of the name takes over.
     if (change.deleted !== undefined) await this.releaseName(updated.name, id);
     return { kind: 'updated', scheduledJob: updated };
+  }
+
+  /**
+   * An update that may move the job between partitions, and so its counters: the item is read first
+   * and the write pinned to the partitions it was read in, so the counters move from exactly where it
+   * was, only when this write moved it, even with concurrent changes. A write that lost to another
+   * move is retried from a fresh read while the rule still holds. Undefined when the rule does not.
+   */
+  private async updateMoving(
+    id: string,
+    update: UpdateBuilder,
+    condition: ScheduledJobCondition,
+  ): Promise<Record<string, unknown> | undefined> {
+    for (let attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
+      const before = await this.getItem(id);
+      if (!satisfies(before === undefined ? undefined : scheduledJobFromItem(before), condition))
+        return undefined;
+      if (before === undefined) return undefined;
+      const after = await this.updateItem(
+        id,
+        update,
+        allOf(ruleExpression(condition), partitionsAre(before)),
+      );
+      if (after === undefined) continue;
+      await adjustCounters(
+        this.table(),
+        counterMoves(scheduledJobCounterSlots(before), scheduledJobCounterSlots(after)),
+      );
+      return after;
+    }
+    // Only under a burst of changes to one job; a conflict the caller may retry, not a server error.
+    throw new ConflictError(`Scheduled job "${id}" was being changed by other requests; try again.`);
+  }
+
+  private async getItem(id: string): Promise<Record<string, unknown> | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: scheduledJobKey(id), ConsistentRead: true }),
+    );
+    return item;
   }
 
   async delete(id: string): Promise<ScheduledJob | undefined> {
@@ -301,6 +397,7 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     if (!deleted) return undefined;
     if (attributes === undefined)
       throw new Error('DeleteItem with ReturnValues ALL_OLD returned no attributes.');
+    await adjustCounters(this.table(), counterMoves(scheduledJobCounterSlots(attributes), []));
     const job = scheduledJobFromItem(attributes);
     // A crash here leaves an orphaned reservation, which the next create of the name takes over.
     await this.releaseName(job.name, id);
@@ -327,10 +424,26 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     const condition = allOf(
       ruleExpression(RUNNABLE),
       occurrenceUnclaimed(occurrence),
-      ...(options.handoff ? [attributeEquals('handoff', 'run', 'handoffRun')] : []),
+      // Pinned to the handoff partition, so the counters' move below is exactly this write's.
+      ...(options.handoff
+        ? [
+            attributeEquals('handoff', 'run', 'handoffRun'),
+            attributeEquals('gsi5pk', scheduledJobApprovalPartition('handoff'), 'inHandoff'),
+          ]
+        : []),
     );
     const attributes = await this.updateItem(id, update, condition);
-    if (attributes !== undefined) return { kind: 'claimed', scheduledJob: scheduledJobFromItem(attributes) };
+    if (attributes !== undefined) {
+      if (options.handoff) {
+        const after = scheduledJobCounterSlots(attributes);
+        const before = scheduledJobCounterSlots({
+          ...attributes,
+          gsi5pk: scheduledJobApprovalPartition('handoff'),
+        });
+        await adjustCounters(this.table(), counterMoves(before, after));
+      }
+      return { kind: 'claimed', scheduledJob: scheduledJobFromItem(attributes) };
+    }
     // dynalite ignores ReturnValuesOnConditionCheckFailure, so one consistent read explains the refusal.
     const current = await this.get(id);
     if (current === undefined) return { kind: 'missing' };

@@ -438,3 +438,64 @@ export function scheduledJobListPlan(filter: ScheduledJobFilter): ScheduledJobLi
     return byCreation({ index: 'gsi4', partition: scheduledJobEnabledPartition(enabled) }, {});
   return byCreation({ index: 'gsi1', partition: 'SCHEDULED' }, {});
 }
+
+const SCHEDULED_COUNTERS = 'SCHEDULED';
+const ENABLED_COUNTER = 'enabled_';
+const APPROVAL_COUNTER = 'approval_';
+
+/**
+ * The counters of the scheduled job lists that one index partition answers alone (see
+ * scheduledJobListPlan): all, each enabled state and each approval state (handoff included) in the
+ * item `SCHEDULED`, one job's in `SCHEDULED#JOB#<job>`, one user's in `SCHEDULED#USER#<user>`, so a
+ * pause or a decision moves one item's counters and a creation or deletion three items'.
+ */
+export const scheduledJobCounters = {
+  slotOf(query: IndexQuery): CounterSlot | undefined {
+    if (query.sortKeyPrefix !== undefined) return undefined;
+    switch (query.index) {
+      case 'gsi1':
+        return { item: SCHEDULED_COUNTERS, attribute: 'all' };
+      case 'gsi2':
+      case 'gsi3':
+        return { item: query.partition, attribute: 'all' };
+      case 'gsi4':
+        return {
+          item: SCHEDULED_COUNTERS,
+          attribute: `${ENABLED_COUNTER}${query.partition.slice('SCHEDULED#ENABLED#'.length)}`,
+        };
+      case 'gsi5':
+        return {
+          item: SCHEDULED_COUNTERS,
+          attribute: `${APPROVAL_COUNTER}${query.partition.slice('SCHEDULED#APPROVAL#'.length)}`,
+        };
+    }
+  },
+  queryOf({ item, attribute }: CounterSlot): IndexQuery | undefined {
+    if (item === SCHEDULED_COUNTERS) {
+      if (attribute === 'all') return { index: 'gsi1', partition: 'SCHEDULED' };
+      if (attribute.startsWith(ENABLED_COUNTER))
+        return { index: 'gsi4', partition: `SCHEDULED#ENABLED#${attribute.slice(ENABLED_COUNTER.length)}` };
+      if (attribute.startsWith(APPROVAL_COUNTER))
+        return { index: 'gsi5', partition: `SCHEDULED#APPROVAL#${attribute.slice(APPROVAL_COUNTER.length)}` };
+      return undefined;
+    }
+    if (attribute !== 'all') return undefined;
+    if (item.startsWith('SCHEDULED#JOB#')) return { index: 'gsi2', partition: item };
+    if (item.startsWith('SCHEDULED#USER#')) return { index: 'gsi3', partition: item };
+    return undefined;
+  },
+};
+
+/**
+ * Every counter a stored scheduled job item is counted in, read from its own index keys, so the
+ * counters follow exactly the partitions the item sits in (none once deleted).
+ */
+export function scheduledJobCounterSlots(item: Record<string, unknown> | undefined): CounterSlot[] {
+  if (item === undefined) return [];
+  return INDEX_NAMES.flatMap((index) => {
+    const partition = item[indexAttributes(index).pk];
+    if (typeof partition !== 'string') return [];
+    const slot = scheduledJobCounters.slotOf({ index, partition });
+    return slot === undefined ? [] : [slot];
+  });
+}

@@ -1,12 +1,13 @@
 /**
  * How many items a list holds, for the `count` of every list answer, without a Scan.
  *
- * The job result lists (the ones that grow without bound) are counted by counters. A counter is one
- * number attribute of a counter item `COUNT#<item>` / `COUNT`, and each list is one slot (item and
- * attribute; see keys.ts, jobResultCounterSlot): the lists of one job share one item, the lists of
- * all jobs another, so a creation or a status change updates two or three items, one `ADD` each,
- * right after the item write that moved a result, and only when that write changed it. Counter items
- * sit in the `COUNTERS` partition of gsi1, so the repair pass finds them all.
+ * The job result and scheduled job lists (the ones that grow without bound) are counted by
+ * counters. A counter is one number attribute of a counter item `COUNT#<item>` / `COUNT`, and each
+ * list is one slot (item and attribute; see keys.ts, jobResultCounters and scheduledJobCounters):
+ * the lists of one job share one item, the lists of all jobs another, so a creation or a status
+ * change updates two or three items, one `ADD` each, right after the item write that moved a record,
+ * and only when that write changed it. Counter items sit in the `COUNTERS` partition of gsi1, so the
+ * repair pass finds them all; each store's pass recounts only the slots of its own layout.
  *
  * dynalite has no transactions, so a counter cannot change in the same write as its item: a process
  * that dies between the two leaves the counter one off. `repairCounters` recounts every slot's list
@@ -14,8 +15,8 @@
  * while it counted; the reconciler runs it every 15 minutes. A slot that does not exist yet is
  * counted by reading.
  *
- * Other lists (users, tokens, scheduled jobs, and job result lists with a residual FilterExpression)
- * are small by nature and are counted by reading their partition's keys each time.
+ * Other lists (users and tokens, few by nature, and lists with a residual FilterExpression, read from
+ * their most selective partition) are counted by reading their partition's keys each time.
  */
 import {
   type DynamoDBDocumentClient,
@@ -124,23 +125,49 @@ export async function countByReading(table: Table, query: IndexQuery, filter?: Q
 }
 
 /** The list's counter, or (no counter for it yet) its count by reading. */
-export async function countFromCounter(
+export function countFromCounter(table: Table, layout: CounterLayout, query: IndexQuery): Promise<number> {
+  return countFromCounters(table, layout, [query]);
+}
+
+/**
+ * The total of several lists (merged partitions), from their counters: one GetItem per counter item
+ * they share; a list without a counter yet is counted by reading.
+ */
+export async function countFromCounters(
   table: Table,
   layout: CounterLayout,
-  query: IndexQuery,
+  queries: readonly IndexQuery[],
 ): Promise<number> {
-  const slot = layout.slotOf(query);
-  if (slot === undefined) return countByReading(table, query);
-  const { Item: item } = await table.client.send(
-    new GetCommand({
-      TableName: table.tableName,
-      Key: counterKey(slot.item),
-      ProjectionExpression: '#c',
-      ExpressionAttributeNames: { '#c': slot.attribute },
+  const byItem = new Map<string, { attribute: string; query: IndexQuery }[]>();
+  const unslotted: IndexQuery[] = [];
+  for (const query of queries) {
+    const slot = layout.slotOf(query);
+    if (slot === undefined) unslotted.push(query);
+    else byItem.set(slot.item, [...(byItem.get(slot.item) ?? []), { attribute: slot.attribute, query }]);
+  }
+  const counts = await Promise.all([
+    ...unslotted.map((query) => countByReading(table, query)),
+    ...[...byItem].map(async ([key, slots]) => {
+      const { Item: item } = await table.client.send(
+        new GetCommand({
+          TableName: table.tableName,
+          Key: counterKey(key),
+          ProjectionExpression: slots.map((_, i) => `#c${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(
+            slots.map(({ attribute }, i) => [`#c${i}`, attribute]),
+          ),
+        }),
+      );
+      const each = await Promise.all(
+        slots.map(({ attribute, query }) => {
+          const n = item?.[attribute];
+          return typeof n === 'number' ? Math.max(0, n) : countByReading(table, query);
+        }),
+      );
+      return each.reduce((sum, n) => sum + n, 0);
     }),
-  );
-  const n = item?.[slot.attribute];
-  return typeof n === 'number' ? Math.max(0, n) : countByReading(table, query);
+  ]);
+  return counts.reduce((sum, n) => sum + n, 0);
 }
 
 /**
