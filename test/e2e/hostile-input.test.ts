@@ -65,7 +65,10 @@ describe('Field names that are built-in object properties', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(response.status).toBe(400);
-    expect(response.body.__proto__).toEqual(['This field is not allowed.']);
+    // JSON.parse makes `__proto__` an own property; read it as one, not through the accessor.
+    expect(Object.getOwnPropertyDescriptor(response.body, '__proto__')?.value).toEqual([
+      'This field is not allowed.',
+    ]);
     const after = await api.get(`/api/extras/scheduled-jobs/${scheduledJobId}/`);
     expect(after.body).toEqual(before.body);
   });
