@@ -12,13 +12,12 @@
 import {
   BadRequestError,
   ConflictError,
-  GoneError,
   NotAllowedError,
   NotFoundError,
   PermissionDeniedError,
 } from './errors';
 import type { JobResult } from './job-results';
-import { alreadyDecided, deletedBy, MESSAGES } from './messages';
+import { alreadyDecided, MESSAGES } from './messages';
 import { notify } from './notifications';
 import { hasPermission, type Principal } from './permissions';
 import type {
@@ -30,7 +29,7 @@ import type {
   UpdateOutcome,
   WorkflowStarter,
 } from './ports';
-import { getScheduledJob, type ScheduledJobDeps } from './scheduled-job-management';
+import { deletedError, liveScheduledJob, type ScheduledJobDeps } from './scheduled-job-management';
 import {
   AWAITING_DECISION,
   approvableBy,
@@ -152,8 +151,7 @@ export async function dryRunRequest(
   principal: Principal,
   id: string,
 ): Promise<JobResult> {
-  const existing = await getScheduledJob(deps, principal, id);
-  if (existing.deleted) throw new GoneError(deletedBy(existing.deleted.user, existing.deleted.at));
+  const existing = await liveScheduledJob(deps, principal, id);
   const job = deps.catalogue.get(existing.jobPath);
   if (!job || !hasPermission(principal, 'run', job.path)) {
     throw new PermissionDeniedError(MESSAGES.noRunPermissionForJob);
@@ -238,8 +236,7 @@ export function startTimePassed(job: ScheduledJob, now: Date): boolean {
 
 /** The request, visible to the caller, still on record, and of a job that requires approval. */
 async function decidable(deps: ApprovalDeps, principal: Principal, id: string): Promise<ScheduledJob> {
-  const existing = await getScheduledJob(deps, principal, id);
-  if (existing.deleted) throw new GoneError(deletedBy(existing.deleted.user, existing.deleted.at));
+  const existing = await liveScheduledJob(deps, principal, id);
   if (existing.approvalStatus === 'not_required') {
     throw new BadRequestError('This scheduled job does not require approval.');
   }
@@ -254,7 +251,7 @@ function updatedOrThrow(outcome: UpdateOutcome): ScheduledJob {
 /** Why a write found the request other than it expected: gone, deleted, or decided meanwhile. */
 function refusalFor(current: ScheduledJob | undefined): Error {
   if (current === undefined) return new NotFoundError(MESSAGES.scheduledJobNotFound);
-  if (current.deleted) return new GoneError(deletedBy(current.deleted.user, current.deleted.at));
+  if (current.deleted) return deletedError(current.deleted);
   if (current.decision !== undefined) {
     return new ConflictError(
       alreadyDecided(current.decision.outcome, current.decision.user, current.decision.at),

@@ -1,11 +1,11 @@
 import { isRecordId } from './clock';
 import { NotFoundError, PermissionDeniedError } from './errors';
-import { listJobs } from './job-catalogue-queries';
+import { countVisible } from './job-catalogue-queries';
 import type { JobResult, JobResultFilter } from './job-results';
 import type { JobCatalogue } from './jobs';
 import { MESSAGES } from './messages';
 import type { Page, PageRequest } from './pagination';
-import { hasAnyPermission, hasPermission, hasPermissionOnEveryJob, type Principal } from './permissions';
+import { hasAnyPermission, hasPermission, type Principal } from './permissions';
 import type { JobResultStore } from './ports';
 
 /**
@@ -36,16 +36,7 @@ export async function countJobResults(
   principal: Principal,
   filter: JobResultFilter,
 ): Promise<number> {
-  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(MESSAGES.noPermission);
-  if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return 0;
-  if (filter.jobPath !== undefined || hasPermissionOnEveryJob(principal, 'view')) {
-    return deps.results.count(filter);
-  }
-  const visible = listJobs(deps.catalogue, principal);
-  const counts = await Promise.all(
-    visible.map((job) => deps.results.count({ ...filter, jobPath: job.path })),
-  );
-  return counts.reduce((sum, n) => sum + n, 0);
+  return countVisible(deps.catalogue, principal, filter, (each) => deps.results.count(each));
 }
 
 export async function getJobResult(

@@ -8,11 +8,11 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from './errors';
-import { listJobs } from './job-catalogue-queries';
+import { countVisible } from './job-catalogue-queries';
 import type { JobCatalogue } from './jobs';
 import { deletedBy, MESSAGES } from './messages';
 import type { Page, PageRequest } from './pagination';
-import { hasAnyPermission, hasPermission, hasPermissionOnEveryJob, type Principal } from './permissions';
+import { hasAnyPermission, hasPermission, type Principal } from './permissions';
 import type { Clock, ScheduledJobStore, ScheduleGateway, UpdateOutcome } from './ports';
 import {
   awaitsApproval,
@@ -72,16 +72,7 @@ export async function countScheduledJobs(
   principal: Principal,
   filter: ScheduledJobFilter,
 ): Promise<number> {
-  if (!hasAnyPermission(principal, 'view')) throw new PermissionDeniedError(MESSAGES.noPermission);
-  if (filter.jobPath !== undefined && !hasPermission(principal, 'view', filter.jobPath)) return 0;
-  if (filter.jobPath !== undefined || hasPermissionOnEveryJob(principal, 'view')) {
-    return deps.scheduledJobs.count(filter);
-  }
-  const visible = listJobs(deps.catalogue, principal);
-  const counts = await Promise.all(
-    visible.map((job) => deps.scheduledJobs.count({ ...filter, jobPath: job.path })),
-  );
-  return counts.reduce((sum, n) => sum + n, 0);
+  return countVisible(deps.catalogue, principal, filter, (each) => deps.scheduledJobs.count(each));
 }
 
 /** The scheduled job, deleted ones included (they stay on record); 404 when the caller may not view it. */
@@ -97,14 +88,19 @@ export async function getScheduledJob(
   return found;
 }
 
+/** 410, naming who deleted the scheduled job and when (it stays on record). */
+export function deletedError(deleted: NonNullable<ScheduledJob['deleted']>): GoneError {
+  return new GoneError(deletedBy(deleted.user, deleted.at));
+}
+
 /** A scheduled job that can still change: 410 once deleted. */
-async function liveScheduledJob(
-  deps: ScheduledJobDeps,
+export async function liveScheduledJob(
+  deps: Pick<ScheduledJobDeps, 'scheduledJobs'>,
   principal: Principal,
   id: string,
 ): Promise<ScheduledJob> {
   const found = await getScheduledJob(deps, principal, id);
-  if (found.deleted) throw new GoneError(deletedBy(found.deleted.user, found.deleted.at));
+  if (found.deleted) throw deletedError(found.deleted);
   return found;
 }
 
@@ -179,7 +175,7 @@ async function changeEnabled(
 function updatedOrGone(outcome: UpdateOutcome): ScheduledJob {
   if (outcome.kind === 'updated') return outcome.scheduledJob;
   const current = outcome.current;
-  if (current?.deleted) throw new GoneError(deletedBy(current.deleted.user, current.deleted.at));
+  if (current?.deleted) throw deletedError(current.deleted);
   if (current === undefined) throw new NotFoundError(MESSAGES.scheduledJobNotFound);
   throw new ValidationError({ enabled: [MESSAGES.pauseAwaitingDecision] });
 }

@@ -1,4 +1,5 @@
 /** Times are shown in the viewer's zone, with the zone named; schedules in their own zone. */
+import { zoneNamed } from '../../lambdas/core/schedules/time-zones';
 
 export const browserTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -52,28 +53,9 @@ export function age(iso: string, now = Date.now()): string {
   return rtf.format(-value, 'year');
 }
 
-/** The offset of `timeZone` at `instant`, in minutes east of UTC. */
+/** The offset of `timeZone` at `instant`, in minutes east of UTC: the API's own zone arithmetic. */
 function offsetMinutes(timeZone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
+  return zoneNamed(timeZone).offset(instant);
 }
 
 /**

@@ -124,6 +124,24 @@ export interface ConditionalUpdate {
   readonly values?: Readonly<Record<string, unknown>>;
 }
 
+/** The UpdateItem of `update` under `condition`, their names and values merged. */
+function conditionalUpdateCommand(
+  update: ConditionalUpdate,
+  expression: Parameters<ConditionalWrite['send']>[0],
+  returnValues: 'ALL_NEW' | 'NONE',
+): UpdateCommand {
+  const values = { ...update.values, ...expression.ExpressionAttributeValues };
+  return new UpdateCommand({
+    TableName: update.TableName,
+    Key: { ...update.Key },
+    UpdateExpression: update.UpdateExpression,
+    ConditionExpression: expression.ConditionExpression,
+    ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    ReturnValues: returnValues,
+  });
+}
+
 /**
  * Sends an UpdateItem if `condition` holds and returns the item as it is after it (ALL_NEW), or
  * undefined when the condition did not hold.
@@ -137,25 +155,28 @@ export async function updateIf(
   const applied = await writeIf({
     condition,
     send: async (expression) => {
-      const values = { ...update.values, ...expression.ExpressionAttributeValues };
-      const answer = await client.send(
-        new UpdateCommand({
-          TableName: update.TableName,
-          Key: { ...update.Key },
-          UpdateExpression: update.UpdateExpression,
-          ConditionExpression: expression.ConditionExpression,
-          ExpressionAttributeNames: { ...update.names, ...expression.ExpressionAttributeNames },
-          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      attributes = answer.Attributes;
+      attributes = (await client.send(conditionalUpdateCommand(update, expression, 'ALL_NEW'))).Attributes;
     },
   });
   if (!applied) return undefined;
   if (attributes === undefined)
     throw new Error('UpdateItem with ReturnValues ALL_NEW returned no attributes.');
   return attributes;
+}
+
+/**
+ * Sends an UpdateItem if `condition` holds, reading nothing back (the item may be large: a result's
+ * logs); true when it was applied.
+ */
+export function applyIf(
+  client: DynamoDBDocumentClient,
+  update: ConditionalUpdate,
+  condition: Expression,
+): Promise<boolean> {
+  return writeIf({
+    condition,
+    send: (expression) => client.send(conditionalUpdateCommand(update, expression, 'NONE')),
+  });
 }
 
 /** Puts an item that must not exist yet; a taken key is a ConflictError with `message`. */

@@ -5,6 +5,7 @@ import type { LogLine } from '../../core/jobs';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { JobResultStore, RunOutcome } from '../../core/ports';
 import {
+  applyIf,
   type Expression,
   putIfAbsent,
   resultFinishableAs,
@@ -283,29 +284,18 @@ export class DynamoDbJobResultStore implements JobResultStore {
   private async appendWhole(id: string, lines: readonly LogLine[]): Promise<boolean> {
     const bytes = totalLogBytes(lines);
     if (lines.length > LOG_LINE_BUDGET || bytes > LOG_BYTE_BUDGET) return false;
-    return writeIf({
-      condition: resultLogHasRoom(LOG_LINE_BUDGET - lines.length, LOG_BYTE_BUDGET - bytes),
-      send: (condition) =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: jobResultKey(id),
-            UpdateExpression:
-              'SET #logs = list_append(#logs, :lines), #logCount = #logCount + :count, #logBytes = #logBytes + :bytes',
-            ConditionExpression: condition.ConditionExpression,
-            ExpressionAttributeNames: {
-              ...names('#logs', '#logCount', '#logBytes'),
-              ...condition.ExpressionAttributeNames,
-            },
-            ExpressionAttributeValues: {
-              ':lines': lines,
-              ':count': lines.length,
-              ':bytes': bytes,
-              ...condition.ExpressionAttributeValues,
-            },
-          }),
-        ),
-    });
+    return applyIf(
+      this.client,
+      {
+        TableName: this.tableName,
+        Key: jobResultKey(id),
+        UpdateExpression:
+          'SET #logs = list_append(#logs, :lines), #logCount = #logCount + :count, #logBytes = #logBytes + :bytes',
+        names: names('#logs', '#logCount', '#logBytes'),
+        values: { ':lines': lines, ':count': lines.length, ':bytes': bytes },
+      },
+      resultLogHasRoom(LOG_LINE_BUDGET - lines.length, LOG_BYTE_BUDGET - bytes),
+    );
   }
 
   /**
@@ -330,31 +320,24 @@ export class DynamoDbJobResultStore implements JobResultStore {
       if (item.log_truncated === true) return;
       const count = Number(item.log_count);
       const fit = fitLogs({ count, bytes: Number(item.log_bytes) }, lines);
-      const appended = await writeIf({
-        condition: resultLogAt(count),
-        send: (condition) =>
-          this.client.send(
-            new UpdateCommand({
-              TableName: this.tableName,
-              Key: jobResultKey(id),
-              UpdateExpression:
-                'SET #logs = list_append(#logs, :lines), #logCount = :newCount, #logBytes = :newBytes, ' +
-                '#logTruncated = :truncated',
-              ConditionExpression: condition.ConditionExpression,
-              ExpressionAttributeNames: {
-                ...names('#logs', '#logCount', '#logBytes', '#logTruncated'),
-                ...condition.ExpressionAttributeNames,
-              },
-              ExpressionAttributeValues: {
-                ':lines': fit.lines,
-                ':newCount': fit.count,
-                ':newBytes': fit.bytes,
-                ':truncated': fit.truncated,
-                ...condition.ExpressionAttributeValues,
-              },
-            }),
-          ),
-      });
+      const appended = await applyIf(
+        this.client,
+        {
+          TableName: this.tableName,
+          Key: jobResultKey(id),
+          UpdateExpression:
+            'SET #logs = list_append(#logs, :lines), #logCount = :newCount, #logBytes = :newBytes, ' +
+            '#logTruncated = :truncated',
+          names: names('#logs', '#logCount', '#logBytes', '#logTruncated'),
+          values: {
+            ':lines': fit.lines,
+            ':newCount': fit.count,
+            ':newBytes': fit.bytes,
+            ':truncated': fit.truncated,
+          },
+        },
+        resultLogAt(count),
+      );
       if (appended) return;
     }
     throw new StaleStateError(

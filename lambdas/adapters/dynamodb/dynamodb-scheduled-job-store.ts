@@ -30,6 +30,7 @@ import {
 } from '../../core/scheduled-jobs';
 import {
   allOf,
+  applyIf,
   attributeEquals,
   type Expression,
   itemAbsent,
@@ -464,7 +465,8 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
     });
     Object.assign(update.values, { ':one': 1, ':at': at, ':true': true });
     // Fails when the claim is already counted, was forgotten, or the job is gone: all no-ops.
-    await this.updateItem(id, update, {
+    // Nothing is read back: counting sits on every scheduled run's path.
+    await applyIf(this.client, this.conditionalUpdate(id, update), {
       expression: '#claims.#occ.#counted = :false',
       names: { '#claims': 'claims', '#occ': occurrence, '#counted': 'counted' },
       values: { ':false': false },
@@ -472,17 +474,17 @@ export class DynamoDbScheduledJobStore implements ScheduledJobStore {
   }
 
   private updateItem(id: string, update: UpdateBuilder, condition: Expression) {
-    return updateIf(
-      this.client,
-      {
-        TableName: this.tableName,
-        Key: scheduledJobKey(id),
-        UpdateExpression: update.expression(),
-        names: update.names,
-        values: update.values,
-      },
-      condition,
-    );
+    return updateIf(this.client, this.conditionalUpdate(id, update), condition);
+  }
+
+  private conditionalUpdate(id: string, update: UpdateBuilder) {
+    return {
+      TableName: this.tableName,
+      Key: scheduledJobKey(id),
+      UpdateExpression: update.expression(),
+      names: update.names,
+      values: update.values,
+    };
   }
 
   /**
