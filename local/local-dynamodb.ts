@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { ensureTable } from '../lambdas/adapters/dynamodb/table-schema';
+import { makeDynaliteCloseItsIterators } from './dynalite-iterator-close';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
@@ -28,6 +29,8 @@ export async function startLocalDynamoDb(props: {
   readonly instrument?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
 }): Promise<LocalDynamoDb> {
   if (props.path !== undefined) await mkdir(props.path, { recursive: true });
+  // Without it every Query and Scan leaves a LevelDB iterator open for as long as the server runs.
+  makeDynaliteCloseItsIterators();
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
