@@ -6,21 +6,25 @@
  * request must not change the store. Prints its figures (requests, statuses, RSS growth). The same
  * requests are then sent to the server started by `npm start` (data on disk), whose resident memory
  * alone is measured: the in-process figure also holds the client, fast-check and the in-memory
- * database. (`npm start` caps glibc's malloc arenas: without it the server's RSS grew ~4 KiB a request
- * from arena fragmentation across dynalite's and libuv's threads, while its JS heap stayed flat.)
+ * database. Each reading of the server's memory follows a full garbage collection in it (see
+ * test/support/gc-on-signal.mjs), so that it shows what the server holds, not where V8's garbage
+ * happened to be; the growth is counted from after a warm-up that reaches every route, and from start.
+ * (This found dynalite leaving a LevelDB iterator open per Query and Scan, ~1.2 KiB a request here:
+ * local/dynalite-iterator-close.ts.)
  *
  * FUZZ_REQUESTS sets the number of requests (default 5,000); FUZZ_SEED replays a run.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME } from '../../local/data-dir-lock';
 import { ADMIN_TOKEN, ApiClient, startTestServer } from '../support/local-server';
-import { spawnServer } from '../support/server-process';
+import { type ServerProcess, spawnServer } from '../support/server-process';
 
 // A full collection before each memory reading, so that RSS growth is what stays, not garbage.
 setFlagsFromString('--expose-gc');
@@ -377,6 +381,8 @@ describe('Fuzzing the HTTP API', () => {
 });
 
 describe('Fuzzing the server in a process of its own', () => {
+  const MiB = 1024 * 1024;
+
   /** The server process's resident memory, from /proc (Linux), in MiB. */
   async function residentMiB(pid: number): Promise<number> {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -385,21 +391,87 @@ describe('Fuzzing the server in a process of its own', () => {
     return Number(kib) / 1024;
   }
 
+  interface MemoryReading {
+    /** Resident memory just before the collection: wherever V8's garbage sawtooth happened to be. */
+    readonly beforeCollectionMiB: number;
+    /** Resident memory after a full collection: what the server holds. */
+    readonly residentMiB: number;
+    readonly heapMiB: number;
+    /** The module loader thread's V8 heap (tsx's hooks run there), part of the resident memory. */
+    readonly loaderHeapMiB: number;
+  }
+
+  /**
+   * Asks the server (through test/support/gc-on-signal.mjs) for a full garbage collection, waits for
+   * its answer, then reads its resident memory: what it holds, not garbage awaiting the next collection.
+   */
+  async function settledMemory(
+    spawned: ServerProcess,
+    pid: number,
+    collection: number,
+  ): Promise<MemoryReading> {
+    const answer = new RegExp(`\\[gc-on-signal\\] collected ${collection} (\\{.*\\})`);
+    const beforeCollectionMiB = await residentMiB(pid);
+    const collected = new Promise<string>((resolve, reject) => {
+      const onData = () => {
+        const found = answer.exec(spawned.output());
+        if (found?.[1] === undefined) return;
+        spawned.child.stdout?.off('data', onData);
+        resolve(found[1]);
+      };
+      spawned.child.stdout?.on('data', onData);
+      spawned.exited.then((code) => reject(new Error(`The server exited (${code}) before it collected`)));
+    });
+    process.kill(pid, 'SIGUSR2');
+    const heap = JSON.parse(await collected) as { heapUsed: number; loaderHeap: number };
+    return {
+      beforeCollectionMiB,
+      residentMiB: await residentMiB(pid),
+      heapMiB: heap.heapUsed / MiB,
+      loaderHeapMiB: heap.loaderHeap / MiB,
+    };
+  }
+
   it(`keeps the server's own memory flat over ${REQUESTS} generated requests`, async () => {
     // Prepare: the server as `npm start` runs it, on a data directory on disk, with the same callers.
     // The requests are generated first: generating 10,000s takes longer than the server keeps an idle
     // connection open (5 s), and the client would reuse one the server had just closed.
     const generated = fc.sample(request, { numRuns: REQUESTS, seed: SEED });
+    const methodOf = (each: (typeof generated)[number], index: number) =>
+      each.otherMethod ?? each.route.methods[index % each.route.methods.length] ?? 'GET';
+    // The warm-up: at least 500 requests, and on until every route has had each of its methods, so
+    // that what is built once (compiled and optimised code, lazily made objects, the first large
+    // buffers) is in the baseline and only what accumulates is in the growth.
+    const unseen = new Set(
+      ROUTES.flatMap((route) => route.methods.map((method) => `${method} ${route.path}`)),
+    );
+    let everyRouteAfter: number | undefined;
+    for (const [index, each] of generated.entries()) {
+      unseen.delete(`${methodOf(each, index)} ${each.route.path}`);
+      if (unseen.size === 0) {
+        everyRouteAfter = index + 1;
+        break;
+      }
+    }
+    const warmUp = Math.min(
+      REQUESTS,
+      Math.max(Math.min(500, Math.floor(REQUESTS / 10)), everyRouteAfter ?? REQUESTS),
+    );
     const dataDir = await mkdtemp(join(tmpdir(), 'countersign-fuzz-'));
     const spawned = spawnServer({
       dataDir,
       viaNpm: true,
-      env: { COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'ERROR' },
+      env: {
+        COUNTERSIGN_ADMIN_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: 'ERROR',
+        NODE_OPTIONS: `--import ${pathToFileURL(join(import.meta.dirname, '..', 'support', 'gc-on-signal.mjs'))}`,
+      },
     });
     try {
       const url = await spawned.running;
       // The server's own PID, from its data directory lock (npm runs it through a shell).
       const pid = Number.parseInt(await readFile(join(dataDir, LOCK_FILE_NAME), 'utf8'), 10);
+      const atStart = await settledMemory(spawned, pid, 1);
       const api = new ApiClient(url);
       const own: Record<string, string> = { admin: ADMIN_TOKEN };
       const user = async (username: string, permissions: string[], writeEnabled = true) => {
@@ -415,14 +487,13 @@ describe('Fuzzing the server in a process of its own', () => {
       const revoked = await user('rex', ['view', 'run']);
       await api.request('DELETE', `/api/users/tokens/${revoked.id}/`);
       own.revoked = revoked.key;
-      const warmUp = Math.min(500, Math.floor(REQUESTS / 10));
-      let before = 0;
+      let afterWarmUp = atStart;
       let serverErrors = 0;
 
       // Act
       for (const [index, each] of generated.entries()) {
-        if (index === warmUp) before = await residentMiB(pid);
-        const method = each.otherMethod ?? each.route.methods[index % each.route.methods.length] ?? 'GET';
+        if (index === warmUp) afterWarmUp = await settledMemory(spawned, pid, 2);
+        const method = methodOf(each, index);
         const headers: Record<string, string> = {};
         if (each.caller !== 'none') {
           headers.authorization = `Token ${each.caller === 'bad' ? 'not-a-token' : own[each.caller]}`;
@@ -443,13 +514,28 @@ describe('Fuzzing the server in a process of its own', () => {
         await response.arrayBuffer();
         if (response.status >= 500) serverErrors += 1;
       }
-      const after = await residentMiB(pid);
+      const atEnd = await settledMemory(spawned, pid, warmUp < REQUESTS ? 3 : 2);
 
       // Assess
+      const mib = (value: number) => `${value.toFixed(1)} MiB`;
+      const signed = (value: number) => `${value >= 0 ? '+' : ''}${mib(value)}`;
+      const withoutLoader = (reading: MemoryReading) => reading.residentMiB - reading.loaderHeapMiB;
+      const series = (of: (reading: MemoryReading) => number) =>
+        [atStart, afterWarmUp, atEnd].map((reading) => of(reading).toFixed(1)).join(' → ');
+      const covered =
+        everyRouteAfter === undefined
+          ? 'NOT every route'
+          : `every route and method by request ${everyRouteAfter}`;
       console.log(
-        `[fuzz, server process] ${generated.length} requests; 5xx ${serverErrors}; server RSS ` +
-          `${before.toFixed(1)} MiB after ${warmUp} warm-up requests → ${after.toFixed(1)} MiB: ` +
-          `growth ${(after - before).toFixed(1)} MiB (goal < 20 MiB)`,
+        `[fuzz, server process] ${generated.length} requests; 5xx ${serverErrors}; server RSS after a full GC ` +
+          `at start → after ${warmUp} warm-up requests (${covered}) → at the end: ` +
+          `${series((reading) => reading.residentMiB)} MiB (${mib(atEnd.beforeCollectionMiB)} before the last GC): ` +
+          `growth ${signed(atEnd.residentMiB - afterWarmUp.residentMiB)} after the warm-up (goal < 20 MiB), ` +
+          `${signed(atEnd.residentMiB - atStart.residentMiB)} since start. Module loader thread's heap (shrunk by ` +
+          `V8 once, when idle) ${series((reading) => reading.loaderHeapMiB)} MiB; RSS growth without it ` +
+          `${signed(withoutLoader(atEnd) - withoutLoader(afterWarmUp))} after the warm-up, ` +
+          `${signed(withoutLoader(atEnd) - withoutLoader(atStart))} since start. ` +
+          `JS heap ${series((reading) => reading.heapMiB)} MiB`,
       );
       expect(serverErrors).toBe(0);
     } finally {
