@@ -51,7 +51,7 @@ export interface LocalSchedulerProps {
   readonly clock: Clock;
   /** Where schedules are kept across restarts; in memory only when absent. */
   readonly directory?: string | undefined;
-  /** Invokes the target (the run state machine) with the schedule's input, context attributes filled in. */
+  /** Invokes the target (the start-occurrence function) with the schedule's input, context attributes filled in. */
   readonly invokeTarget: (targetArn: string, input: string) => Promise<unknown>;
   /** Errors the firing loop swallowed: failed invocations, dead letters, a failed save. */
   readonly onError?: ((error: unknown) => void) | undefined;

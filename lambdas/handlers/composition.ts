@@ -160,3 +160,8 @@ export function runJobDependencies() {
     inputSealer: inputSealer('open'),
   };
 }
+
+/** Every schedule's target: starts the run workflow for an occurrence, named after it. */
+export function startOccurrenceDependencies() {
+  return { workflow: workflowStarter() };
+}
