@@ -19,9 +19,9 @@ import type { ScheduledWorkflowInput } from '../../workflow/run-job-workflow';
 export interface ScheduleTargetConfig {
   /** The deployment's schedule group. */
   readonly groupName: string;
-  /** The run-job state machine. */
+  /** The start-occurrence function, which starts the run workflow for each occurrence. */
   readonly targetArn: string;
-  /** The role schedules assume to start the state machine and write to the dead-letter queue. */
+  /** The role schedules assume to invoke the target and write to the dead-letter queue. */
   readonly roleArn: string;
   /** SQS queue for invocations that still fail once the retry policy is spent. */
   readonly deadLetterQueueArn: string;
