@@ -8,15 +8,20 @@ import { canonicalOccurrence } from '../core/scheduled-runs';
 import { ENGLISH_MESSAGES } from '../core/validation-messages';
 
 /** `<aws.scheduler.scheduled-time>` as EventBridge fills it in (`2030-01-01T01:00:00Z`), or with milliseconds. */
-const SCHEDULED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const SCHEDULED_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,3})?Z$/;
+
+/** A UTC instant in that form that exists: `Date` would read 30 February as 2 March. */
+function isScheduledTime(time: string): boolean {
+  const written = SCHEDULED_TIME.exec(time)?.[1];
+  return written !== undefined && canonicalOccurrence(time)?.startsWith(written) === true;
+}
 
 /** What every schedule sends (lambdas/adapters/eventbridge-scheduler: `ScheduledWorkflowInput`). */
 const occurrenceEvent = z.object({
   scheduled_job_id: z.string().check(z.refine(isRecordId, 'Must be a scheduled job id (a UUID).')),
-  scheduled_time: z.string().check(
-    z.regex(SCHEDULED_TIME, 'Must be a UTC time such as 2030-01-01T01:00:00Z.'),
-    z.refine((time) => canonicalOccurrence(time) !== undefined, 'Must be a real time.'),
-  ),
+  scheduled_time: z
+    .string()
+    .check(z.refine(isScheduledTime, 'Must be a UTC time that exists, such as 2030-01-01T01:00:00Z.')),
 });
 
 export type StartOccurrenceEvent = z.input<typeof occurrenceEvent>;
