@@ -9,7 +9,9 @@
  * 3. Cost per 1,000 runs for a run started now, one scheduled occurrence and a refused duplicate
  *    delivery: the states the real workflow definition enters in the local engine, the write and
  *    read units DynamoDB reports (`ReturnConsumedCapacity`, plus index writes; see dynamodb-meter.ts),
- *    Lambda invocations, API Gateway and Scheduler requests, and log bytes (estimated).
+ *    Lambda invocations, API Gateway and Scheduler requests, and log bytes (estimated). Occurrences
+ *    are delivered as EventBridge Scheduler delivers them, by invoking the schedule's target (the
+ *    start-occurrence function, whose handler is timed here) with the schedule's input.
  * 4. The stack's idle cost per month, from its synthesized resources, and the reconciler's passes.
  *
  *   npm run bench:costs [-- --samples 200] [-- --sizes 1000,100000] [-- --skip lists]
@@ -40,6 +42,7 @@ import { docsAssetsFrom } from '../lambdas/handlers/http/docs-assets';
 import { apiRoutes } from '../lambdas/handlers/http/routes';
 import { catalogue } from '../lambdas/jobs/catalogue';
 import { CountersignStack, type CountersignStackProps } from '../lib/countersign-stack';
+import { START_OCCURRENCE_MEMORY_MB } from '../lib/workflow';
 import { startLocalCountersign } from '../local/composition';
 import { LocalHttpServer } from '../local/http-server';
 import type { LocalLambda } from '../local/lambda-context';
@@ -310,7 +313,13 @@ async function apiLatency(): Promise<void> {
 
 /** Estimated billed milliseconds per invocation on arm64 at 512 MB (DynamoDB in-region ~5 ms a call). */
 const LAMBDA_MS = { authorizer: 15, api: 40, runStep: 20, runJob: 25 } as const;
-const LAMBDA_GB = 0.5;
+/**
+ * The start-occurrence function's billed time: its handler as measured here (median), plus the
+ * StartExecution round trip it makes when deployed (estimated, in-region, like DynamoDB's above).
+ */
+const START_EXECUTION_ROUND_TRIP_MS = 15;
+/** Memory per function, as the stack sets it (lib/lambda-function.ts, lib/workflow.ts). */
+const LAMBDA_GB = { default: 0.5, startOccurrence: START_OCCURRENCE_MEMORY_MB / 1024 } as const;
 /** Estimated log bytes: per invocation (START, END, REPORT and one application line), per workflow
  * history event (logged at level ALL without execution data), per EMF metric line. */
 const LOG_BYTES = { invocation: 800, workflowEvent: 350, metric: 400 } as const;
@@ -320,6 +329,7 @@ interface RunCost {
   readonly invocations: {
     readonly authorizer: number;
     readonly api: number;
+    readonly startOccurrence: number;
     readonly runStep: number;
     readonly runJob: number;
   };
@@ -331,20 +341,27 @@ interface RunCost {
   readonly metricLines: number;
 }
 
-function itemize(cost: RunCost) {
+function itemize(cost: RunCost, startOccurrenceMs: number) {
   const invocations = Object.values(cost.invocations).reduce((a, b) => a + b, 0);
-  const gbSeconds = Object.entries(cost.invocations).reduce(
-    (sum, [fn, n]) => sum + n * (LAMBDA_MS[fn as keyof typeof LAMBDA_MS] / 1000) * LAMBDA_GB,
+  const { startOccurrence, ...others } = cost.invocations;
+  const otherGbSeconds = Object.entries(others).reduce(
+    (sum, [fn, n]) => sum + n * (LAMBDA_MS[fn as keyof typeof LAMBDA_MS] / 1000) * LAMBDA_GB.default,
     0,
   );
+  const startGbSeconds =
+    startOccurrence *
+    (Math.ceil(startOccurrenceMs + START_EXECUTION_ROUND_TRIP_MS) / 1000) * // billed by the whole ms
+    LAMBDA_GB.startOccurrence;
   const logBytes =
     invocations * LOG_BYTES.invocation +
     cost.historyEvents * LOG_BYTES.workflowEvent +
     cost.metricLines * LOG_BYTES.metric;
   const items = {
     'Step Functions': cost.transitions * PRICES.stepFunctionsTransition,
-    'Lambda requests': invocations * PRICES.lambdaRequest,
-    'Lambda duration (est.)': gbSeconds * PRICES.lambdaArmGbSecond,
+    'start-occurrence requests': startOccurrence * PRICES.lambdaRequest,
+    'start-occurrence duration': startGbSeconds * PRICES.lambdaArmGbSecond,
+    'other Lambda requests': (invocations - startOccurrence) * PRICES.lambdaRequest,
+    'other Lambda duration (est.)': otherGbSeconds * PRICES.lambdaArmGbSecond,
     'DynamoDB writes': cost.wru * PRICES.dynamoDbWru,
     'DynamoDB reads': cost.rru * PRICES.dynamoDbRru,
     'API Gateway': cost.httpRequests * PRICES.httpApiRequest,
@@ -380,24 +397,41 @@ async function runCosts(): Promise<void> {
     return (await response.json()) as Record<string, { id: string } | null>;
   };
   const metricLines = () => Object.values(server.metrics.snapshot()).reduce((a, b) => a + b, 0);
+  /**
+   * What `action` costs: the executions it started (a start under a name already taken starts
+   * nothing, as on AWS) with every state they entered, and the DynamoDB units and metrics of it all.
+   */
   const observe = async (
-    action: () => Promise<string>,
+    action: () => Promise<unknown>,
     http: number,
     scheduler: number,
   ): Promise<RunCost> => {
     await server.workflow.idle();
     const mark = meter.calls.length;
     const metricsBefore = metricLines();
-    const execution = await action();
-    await server.workflow.idle();
+    const startExecution = server.workflow.startExecution;
+    const started: string[] = [];
+    server.workflow.startExecution = async (input, name) => {
+      const fresh = name === undefined || server.workflow.history(name).length === 0;
+      const arn = await startExecution.call(server.workflow, input, name);
+      if (fresh) started.push(arn.split(':').pop() as string);
+      return arn;
+    };
+    try {
+      await action();
+      await server.workflow.idle();
+    } finally {
+      server.workflow.startExecution = startExecution;
+    }
     const calls = meter.since(mark);
-    const history = server.workflow.history(execution);
+    const history = started.flatMap((name) => server.workflow.history(name));
     const tasks = history.filter((event) => event.type === 'TaskScheduled');
     return {
       transitions: history.filter((event) => event.type === 'StateEntered').length,
       invocations: {
         authorizer: http,
         api: http,
+        startOccurrence: scheduler,
         runStep: tasks.filter((task) => task.state !== 'RunJob').length,
         runJob: tasks.filter((task) => task.state === 'RunJob').length,
       },
@@ -410,14 +444,7 @@ async function runCosts(): Promise<void> {
     };
   };
 
-  const runNow = await observe(
-    async () => {
-      const answer = await post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {});
-      return answer.job_result?.id as string;
-    },
-    1,
-    0,
-  );
+  const runNow = await observe(() => post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {}), 1, 0);
   const created = await post('/api/extras/jobs/local/example/MyJobWithNoVars/run/', {
     schedule: {
       name: 'bench costs',
@@ -425,14 +452,37 @@ async function runCosts(): Promise<void> {
       start_time: new Date(Date.now() + 60_000).toISOString(),
     },
   });
-  const occurrence = {
-    scheduled_job_id: created.scheduled_job?.id,
-    scheduled_time: new Date().toISOString(),
+  // What EventBridge Scheduler does at an occurrence, and again for a duplicate delivery: invoke the
+  // schedule's target, the start-occurrence function, with the schedule's input.
+  const target = server.scheduler.list().find((schedule) => schedule.name === created.scheduled_job?.id)
+    ?.target.Arn as string;
+  const deliver = (scheduledTime: Date) =>
+    server.invokeScheduleTarget(
+      target,
+      JSON.stringify({
+        scheduled_job_id: created.scheduled_job?.id,
+        scheduled_time: scheduledTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      }),
+    );
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const scheduled = await observe(() => deliver(now), 0, 1);
+  const duplicate = await observe(() => deliver(now), 0, 1);
+  // The handler's own time, in this process: a duplicate (the execution exists), and a first
+  // delivery of earlier occurrences inside the guard's claim window, each starting a run.
+  const timed = async (action: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await action();
+    return performance.now() - t0;
   };
-  const name = (arn: string) => arn.split(':').pop() as string;
-  const scheduled = await observe(async () => name(await server.workflow.startExecution(occurrence)), 0, 1);
-  const duplicate = await observe(async () => name(await server.workflow.startExecution(occurrence)), 0, 1);
+  const duplicateMs: number[] = [];
+  for (let i = 0; i < SAMPLES; i += 1) duplicateMs.push(await timed(() => deliver(now)));
+  const firstMs: number[] = [];
+  for (let i = 1; i <= 20; i += 1) {
+    firstMs.push(await timed(() => deliver(new Date(now.getTime() - i * 60_000))));
+    await server.workflow.idle();
+  }
   await server.close();
+  const handlerMs = { scheduled: median(firstMs), duplicate: median(duplicateMs) };
 
   console.log(
     '\n3. Cost per 1,000 runs, us-east-1 list prices (bench/prices.ts); goal ≤ $0.20 a run, ≤ $0.02 a duplicate',
@@ -442,8 +492,13 @@ async function runCosts(): Promise<void> {
     ['scheduled occurrence', scheduled, 0.2],
     ['refused duplicate', duplicate, 0.02],
   ] as const;
-  const itemized = runs.map(([label, cost, goal]) => ({ label, cost, goal, ...itemize(cost) }));
-  console.log(`${''.padEnd(24)}${itemized.map((r) => r.label.padStart(22)).join('')}`);
+  const itemized = runs.map(([label, cost, goal]) => ({
+    label,
+    cost,
+    goal,
+    ...itemize(cost, label === 'refused duplicate' ? handlerMs.duplicate : handlerMs.scheduled),
+  }));
+  console.log(`${''.padEnd(30)}${itemized.map((r) => r.label.padStart(22)).join('')}`);
   const counts: [string, (c: RunCost, invocations: number) => string][] = [
     ['states entered', (c) => String(c.transitions)],
     ['Lambda invocations', (_c, n) => String(n)],
@@ -451,16 +506,23 @@ async function runCosts(): Promise<void> {
   ];
   for (const [label, value] of counts) {
     console.log(
-      `${label.padEnd(24)}${itemized.map((r) => value(r.cost, r.invocations).padStart(22)).join('')}`,
+      `${label.padEnd(30)}${itemized.map((r) => value(r.cost, r.invocations).padStart(22)).join('')}`,
     );
   }
   for (const item of Object.keys(itemized[0]?.items ?? {})) {
     console.log(
-      `${item.padEnd(24)}${itemized.map((r) => usd(1000 * ((r.items as Record<string, number>)[item] ?? 0)).padStart(22)).join('')}`,
+      `${item.padEnd(30)}${itemized.map((r) => usd(1000 * ((r.items as Record<string, number>)[item] ?? 0)).padStart(22)).join('')}`,
     );
   }
   console.log(
-    `${'total per 1,000'.padEnd(24)}${itemized.map((r) => `${usd(1000 * r.total)} ${1000 * r.total <= r.goal ? 'ok' : 'OVER'}`.padStart(22)).join('')}`,
+    `${'total per 1,000'.padEnd(30)}${itemized.map((r) => `${usd(1000 * r.total)} ${1000 * r.total <= r.goal ? 'ok' : 'OVER'}`.padStart(22)).join('')}`,
+  );
+  const startDuration = itemized[1]?.items['start-occurrence duration'] ?? 0;
+  console.log(
+    `   start-occurrence (the schedules' target) is billed at ${START_OCCURRENCE_MEMORY_MB} MB for its handler as timed here, median\n` +
+      `   ${handlerMs.scheduled.toFixed(2)} ms starting a run (of 20) and ${handlerMs.duplicate.toFixed(2)} ms for a duplicate (of ${SAMPLES}), plus ${START_EXECUTION_ROUND_TRIP_MS} ms\n` +
+      `   for its StartExecution call (estimated): ${usd(1e5 * startDuration)} per 100,000 occurrences. The other functions'\n` +
+      '   durations are estimates at 512 MB (LAMBDA_MS). A duplicate starts no execution: Step Functions refuses the name.',
   );
   console.log(
     '   Sensitive input adds nothing per run by default (the Parameter Store key is read once per cold start);\n' +
@@ -487,7 +549,7 @@ async function idleCost(): Promise<void> {
   const passRru = pass.reduce((sum, c) => sum + c.readUnits, 0);
   const passCost =
     PRICES.lambdaRequest +
-    0.1 * LAMBDA_GB * PRICES.lambdaArmGbSecond + // ~100 ms
+    0.1 * LAMBDA_GB.default * PRICES.lambdaArmGbSecond + // ~100 ms
     passRru * PRICES.dynamoDbRru +
     (LOG_BYTES.invocation + 300) * PRICES.logsIngestedByte;
 
