@@ -238,9 +238,14 @@ export interface ScheduleGateway {
   describe(scheduledJobId: string): Promise<ScheduleState | undefined>;
 }
 
-/** What reconciling compares: whether the scheduler will fire the schedule. */
+/** What reconciling compares: whether the scheduler will fire the schedule, and at what. */
 export interface ScheduleState {
   readonly state: 'ENABLED' | 'DISABLED';
+  /**
+   * False for a schedule that invokes another target than the one the gateway puts now (one made
+   * before the target changed): it delivers nowhere until it is put again.
+   */
+  readonly currentTarget: boolean;
 }
 
 /**

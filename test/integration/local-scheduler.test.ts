@@ -170,7 +170,11 @@ describe('Class: LocalScheduler, driven by EventBridgeScheduleGateway', () => {
     const paused = await gateway.describe(ID);
 
     // Assess
-    expect([before, created, paused]).toEqual([undefined, { state: 'ENABLED' }, { state: 'DISABLED' }]);
+    expect([before, created, paused]).toEqual([
+      undefined,
+      { state: 'ENABLED', currentTarget: true },
+      { state: 'DISABLED', currentTarget: true },
+    ]);
   });
 
   it('keeps schedules across a restart on the same directory and fires them from the new process', async () => {

@@ -151,11 +151,14 @@ export class EventBridgeScheduleGateway implements ScheduleGateway {
 
   async describe(scheduledJobId: string): Promise<ScheduleState | undefined> {
     try {
-      const { State: state } = await this.props.client.send(
+      const { State: state, Target: target } = await this.props.client.send(
         new GetScheduleCommand({ Name: scheduleNameFor(scheduledJobId), GroupName: this.props.groupName }),
       );
       // EventBridge always answers with a State; one it did not would be a schedule that does not fire.
-      return { state: state === 'ENABLED' ? 'ENABLED' : 'DISABLED' };
+      return {
+        state: state === 'ENABLED' ? 'ENABLED' : 'DISABLED',
+        currentTarget: target?.Arn === this.props.targetArn,
+      };
     } catch (error) {
       if (isServiceError(error, 'ResourceNotFoundException')) return undefined;
       throw error;

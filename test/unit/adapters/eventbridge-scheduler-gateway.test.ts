@@ -391,18 +391,39 @@ describe('Class: EventBridgeScheduleGateway', () => {
   describe('Method: describe', () => {
     it.each(['ENABLED', 'DISABLED'] as const)('reads a %s schedule by the id in the group', async (state) => {
       // Prepare
-      schedulerMock.on(GetScheduleCommand).resolves({ Name: ID, GroupName: CONFIG.groupName, State: state });
+      schedulerMock.on(GetScheduleCommand).resolves({
+        Name: ID,
+        GroupName: CONFIG.groupName,
+        State: state,
+        Target: { Arn: CONFIG.targetArn, RoleArn: CONFIG.roleArn },
+      });
 
       // Act
       const described = await gateway.describe(ID);
 
       // Assess
-      expect(described).toEqual({ state });
+      expect(described).toEqual({ state, currentTarget: true });
       expect(schedulerMock.calls()).toHaveLength(1);
       expect(schedulerMock.commandCalls(GetScheduleCommand)[0]?.args[0].input).toEqual({
         Name: ID,
         GroupName: CONFIG.groupName,
       });
+    });
+
+    it('tells a schedule that invokes an earlier target (the state machine itself) from a current one', async () => {
+      // Prepare
+      schedulerMock.on(GetScheduleCommand).resolves({
+        Name: ID,
+        GroupName: CONFIG.groupName,
+        State: 'ENABLED',
+        Target: { Arn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Old', RoleArn: CONFIG.roleArn },
+      });
+
+      // Act
+      const described = await gateway.describe(ID);
+
+      // Assess
+      expect(described).toEqual({ state: 'ENABLED', currentTarget: false });
     });
 
     it('answers undefined for a schedule that does not exist', async () => {
