@@ -23,10 +23,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
+import { createDocumentClient, DynamoDbClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
 import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
@@ -381,10 +380,10 @@ async function runCosts(): Promise<void> {
     instrumentDynamoDb: (client, endpoint) =>
       meter.install(
         client,
-        new DynamoDBClient({
+        new DynamoDbClient({
           endpoint,
           region: 'local',
-          credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+          credentials: async () => ({ accessKeyId: 'l', secretAccessKey: 'l' }),
         }),
       ),
   });

@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
+import { createDocumentClient, type DynamoDbClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
 import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
@@ -70,7 +69,7 @@ export interface LocalOptions {
    */
   readonly startScheduler?: boolean;
   /** Called with the DynamoDB client before first use: benchmarks meter each call with it. */
-  readonly instrumentDynamoDb?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
+  readonly instrumentDynamoDb?: ((client: DynamoDbClient, endpoint: string) => void) | undefined;
   /**
    * The built web page (web/dist), served beside the API at every path outside /api/.
    * @default - not served; `npm start` passes web/dist

@@ -37,8 +37,8 @@ import { DOCS_ASSETS_DIRECTORY, docsAssetsFrom } from './http/docs-assets';
 const CLIENT_CONFIG = { credentials: lambdaCredentials };
 
 function table() {
-  const { TABLE_NAME: tableName } = readConfig(['TABLE_NAME']);
-  return { client: createDocumentClient(CLIENT_CONFIG), tableName };
+  const { TABLE_NAME: tableName, AWS_REGION: region } = readConfig(['TABLE_NAME', 'AWS_REGION']);
+  return { client: createDocumentClient({ ...CLIENT_CONFIG, region }), tableName };
 }
 
 /** Creates, replaces and reads the deployment's schedules (the API and the reconciler). */
