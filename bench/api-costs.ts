@@ -42,7 +42,7 @@ import { apiRoutes } from '../lambdas/handlers/http/routes';
 import { catalogue } from '../lambdas/jobs/catalogue';
 import { CountersignStack, type CountersignStackProps } from '../lib/countersign-stack';
 import { START_OCCURRENCE_MEMORY_MB } from '../lib/workflow';
-import { startLocalCountersign } from '../local/composition';
+import { LOCAL_START_OCCURRENCE, startLocalCountersign } from '../local/composition';
 import { LocalHttpServer } from '../local/http-server';
 import type { LocalLambda } from '../local/lambda-context';
 import { startLocalDynamoDb } from '../local/local-dynamodb';
@@ -162,7 +162,7 @@ async function apiLatency(): Promise<void> {
   const scheduler = new EventBridgeScheduleGateway({
     client: localScheduler,
     groupName: LOCAL_SCHEDULER.groupName,
-    targetArn: LOCAL_STATE_MACHINE_ARN,
+    targetArn: LOCAL_START_OCCURRENCE.functionArn,
     roleArn: LOCAL_SCHEDULER.roleArn,
     deadLetterQueueArn: LOCAL_SCHEDULER.deadLetterQueueArn,
     clock: systemClock,
