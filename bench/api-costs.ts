@@ -5,7 +5,7 @@
  * 1. List latency as the table grows (job results newest first, by job, by status, ten pages deep).
  * 2. API latency ÷ the time of the DynamoDB round trips it makes, per operation: HTTP requests through
  *    the local server (authorizer and API handlers, as deployed) to dynalite on disk, each DynamoDB
- *    call timed at the SDK client. The API here starts no workflow, so every call is the API's own.
+ *    call timed at the DynamoDB client. The API here starts no workflow, so every call is the API's own.
  * 3. Cost per 1,000 runs for a run started now, one scheduled occurrence and a refused duplicate
  *    delivery: the states the real workflow definition enters in the local engine, the write and
  *    read units DynamoDB reports (`ReturnConsumedCapacity`, plus index writes; see dynamodb-meter.ts),
@@ -210,7 +210,7 @@ async function apiLatency(): Promise<void> {
   };
 
   console.log(
-    `\n2. API latency ÷ its DynamoDB round trips (median of ${SAMPLES}; each call timed at the SDK client; goal ≤ 1.5×)`,
+    `\n2. API latency ÷ its DynamoDB round trips (median of ${SAMPLES}; each call timed at the DynamoDB client; goal ≤ 1.5×)`,
   );
   console.log(
     `${'operation'.padEnd(40)}${'latency'.padStart(9)}${'in DynamoDB'.padStart(13)}${'ratio'.padStart(7)}  calls`,

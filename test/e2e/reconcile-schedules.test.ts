@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GetScheduleOutput, UpdateScheduleInput } from '@aws-sdk/client-scheduler';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   DeleteScheduleCommand,
   GetScheduleCommand,
-  type GetScheduleOutput,
   UpdateScheduleCommand,
-  type UpdateScheduleInput,
-} from '@aws-sdk/client-scheduler';
-import { afterEach, describe, expect, it } from 'vitest';
+} from '../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import { LOCAL_START_OCCURRENCE } from '../../local/composition';
 import { LOCAL_SCHEDULER } from '../../local/local-scheduler';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/local-workflow';

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toCreateScheduleInput } from '../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { CreateScheduleCommand } from '../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import type { ScheduleRequest } from '../../lambdas/core/schedules';
 import { CONFIG, HOUR_MS, harness, ID, scheduledJob } from '../support/local-scheduler-harness';
 

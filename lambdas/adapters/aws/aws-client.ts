@@ -28,15 +28,25 @@ export interface AwsClientOptions {
   readonly service: string;
   readonly region: string;
   readonly credentials: CredentialsProvider;
-  /** @default `https://<service>.<region>.amazonaws.com` (`.com.cn` in the China regions) */
+  /**
+   * @default `AWS_ENDPOINT_URL_<serviceId>`, else `AWS_ENDPOINT_URL` (the SDK's variables), else
+   * `https://<service>.<region>.amazonaws.com` (`.com.cn` in the China regions)
+   */
   readonly endpoint?: string | undefined;
+  /** The SDK's service id as its endpoint variable spells it: `DYNAMODB`, `SFN`, `SCHEDULER`, … */
+  readonly serviceId: string;
   /** Attempts per call, the first included (the SDK's standard mode). @default 3 */
   readonly maxAttempts?: number | undefined;
+  /** The first retry's longest pause (doubling with each retry; throttling waits 500 ms). @default 100 */
+  readonly retryBaseMs?: number | undefined;
   /** How long one attempt may wait for its answer. @default 10000 */
   readonly timeoutMs?: number | undefined;
   /** Waits between attempts (tests pass one that does not sleep). */
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
+
+/** What a service's client is made with: the service itself it knows. */
+export type ServiceClientOptions = Omit<AwsClientOptions, 'service' | 'serviceId'>;
 
 export interface AwsRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -104,7 +114,12 @@ export class AwsClient {
 
   constructor(private readonly options: AwsClientOptions) {
     const domain = options.region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    this.endpoint = new URL(options.endpoint ?? `https://${options.service}.${options.region}.${domain}`);
+    this.endpoint = new URL(
+      options.endpoint ??
+        process.env[`AWS_ENDPOINT_URL_${options.serviceId}`] ??
+        process.env.AWS_ENDPOINT_URL ??
+        `https://${options.service}.${options.region}.${domain}`,
+    );
     this.maxAttempts = options.maxAttempts ?? 3;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -128,7 +143,7 @@ export class AwsClient {
       } catch (error) {
         const retry = retryKind(error);
         if (retry === undefined || attempt >= this.maxAttempts) throw error;
-        const base = retry === 'throttling' ? 500 : 100;
+        const base = retry === 'throttling' ? 500 : (this.options.retryBaseMs ?? 100);
         await this.sleep(Math.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1)));
       }
     }
@@ -236,9 +251,11 @@ function serviceError(
     (value) => typeof value === 'string',
   ) as string | undefined;
   const requestId = headers['x-amzn-requestid'] ?? headers['x-amz-request-id'];
+  // Without a message: the SDK's word for it, or the start of a body that is not JSON (a proxy's page).
+  const parsed = json !== null && typeof json === 'object';
   return new AwsServiceError(
     code,
-    message ?? (text.slice(0, 200) || `HTTP ${status}`),
+    message ?? (parsed ? 'UnknownError' : text.slice(0, 200) || `HTTP ${status}`),
     status,
     typeof requestId === 'string' ? requestId : undefined,
     body,
@@ -296,7 +313,8 @@ export interface SignableRequest {
 
 /**
  * Signature Version 4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html):
- * the request's headers with `x-amz-date`, `x-amz-security-token` and `authorization` added.
+ * the request's headers with `x-amz-content-sha256`, `x-amz-date`, `x-amz-security-token` and
+ * `authorization` added.
  */
 export function signRequest(request: SignableRequest): Record<string, string> {
   const amzDate = request.date
@@ -305,8 +323,11 @@ export function signRequest(request: SignableRequest): Record<string, string> {
     .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const { accessKeyId, secretAccessKey, sessionToken } = request.credentials;
+  const payloadHash = sha256Hex(request.body);
+  // The payload hash is sent and signed as a header too, as the SDK's signer does.
   const headers: Record<string, string> = {
     ...request.headers,
+    'x-amz-content-sha256': payloadHash,
     'x-amz-date': amzDate,
     ...(sessionToken ? { 'x-amz-security-token': sessionToken } : {}),
   };
@@ -327,7 +348,7 @@ export function signRequest(request: SignableRequest): Record<string, string> {
     canonicalQuery,
     canonicalHeaders,
     signed.join(';'),
-    sha256Hex(request.body),
+    payloadHash,
   ].join('\n');
   const scope = `${day}/${request.region}/${request.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
@@ -368,4 +389,65 @@ function sha256Hex(text: string): string {
 
 function hmac(key: string | Buffer, text: string): Buffer {
   return createHmac('sha256', key).update(text, 'utf8').digest();
+}
+
+/**
+ * One call of a service, named and shaped as the SDK's command of the same name (`input` as the SDK
+ * takes it, `output` for typing only), so adapters and their tests read as with the SDK.
+ */
+export abstract class AwsCommand<Input extends object, Output> {
+  abstract readonly operation: string;
+  declare readonly output: Output;
+  constructor(readonly input: Input) {}
+}
+
+/** What adapters hold: something that sends commands (a service client, or a test's fake). */
+export interface CommandSender {
+  send<Output>(command: AwsCommand<object, Output>): Promise<Output>;
+}
+
+/** How a service's commands become requests and its answers outputs. */
+export interface ServiceProtocol {
+  toRequest(command: AwsCommand<object, unknown>): AwsRequest;
+  fromResponse?(command: AwsCommand<object, unknown>, json: unknown): unknown;
+}
+
+/** The `awsJson` protocols: the input as the body, the operation in `X-Amz-Target`. */
+export function awsJsonProtocol(
+  targetPrefix: string,
+  version: '1.0' | '1.1',
+  convert: {
+    readonly input?: (operation: string, input: object) => object;
+    readonly output?: (operation: string, output: unknown) => unknown;
+  } = {},
+): ServiceProtocol {
+  return {
+    toRequest: (command) => ({
+      method: 'POST',
+      path: '/',
+      headers: {
+        'content-type': `application/x-amz-json-${version}`,
+        'x-amz-target': `${targetPrefix}.${command.operation}`,
+      },
+      body: JSON.stringify(convert.input ? convert.input(command.operation, command.input) : command.input),
+    }),
+    ...(convert.output ? { fromResponse: (command, json) => convert.output?.(command.operation, json) } : {}),
+  };
+}
+
+/** A service's client: commands in, outputs out, through {@link AwsClient}. */
+export class AwsServiceClient implements CommandSender {
+  private readonly client: AwsClient;
+
+  constructor(
+    options: AwsClientOptions,
+    private readonly protocol: ServiceProtocol,
+  ) {
+    this.client = new AwsClient(options);
+  }
+
+  async send<Output>(command: AwsCommand<object, Output>): Promise<Output> {
+    const json = await this.client.request(this.protocol.toRequest(command));
+    return (this.protocol.fromResponse ? this.protocol.fromResponse(command, json) : json) as Output;
+  }
 }

@@ -21,7 +21,7 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { AwsClient, type AwsClientOptions } from '../aws/aws-client';
+import { AwsClient, type ServiceClientOptions } from '../aws/aws-client';
 
 export type { QueryCommandInput };
 
@@ -43,8 +43,15 @@ export class DynamoDbClient {
   private readonly client: AwsClient;
   private readonly interceptors: DynamoDbInterceptor[] = [];
 
-  constructor(options: Omit<AwsClientOptions, 'service'>) {
-    this.client = new AwsClient({ ...options, service: 'dynamodb' });
+  /** Four attempts, the first retry within 25 ms: the SDK's DynamoDB defaults. */
+  constructor(options: ServiceClientOptions) {
+    this.client = new AwsClient({
+      maxAttempts: 4,
+      retryBaseMs: 25,
+      ...options,
+      service: 'dynamodb',
+      serviceId: 'DYNAMODB',
+    });
   }
 
   get endpoint(): string {
@@ -142,9 +149,7 @@ function marshallRequestItems({ RequestItems: tables = {} }: BatchWriteCommandIn
   );
 }
 
-export function createDocumentClient(
-  client: DynamoDbClient | Omit<AwsClientOptions, 'service'>,
-): DocumentClient {
+export function createDocumentClient(client: DynamoDbClient | ServiceClientOptions): DocumentClient {
   return new DocumentClient(client instanceof DynamoDbClient ? client : new DynamoDbClient(client));
 }
 

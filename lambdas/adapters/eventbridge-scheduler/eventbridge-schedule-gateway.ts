@@ -1,11 +1,4 @@
-import {
-  CreateScheduleCommand,
-  type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  type SchedulerClient,
-  UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
+import type { CreateScheduleInput } from '@aws-sdk/client-scheduler';
 import { isRecordId, systemClock } from '../../core/clock';
 import type { Clock, ScheduleGateway, ScheduleState } from '../../core/ports';
 import {
@@ -14,6 +7,13 @@ import {
   type ScheduledJob,
 } from '../../core/scheduled-jobs';
 import type { ScheduledWorkflowInput } from '../../workflow/run-job-workflow';
+import type { CommandSender } from '../aws/aws-client';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  UpdateScheduleCommand,
+} from './scheduler-client';
 
 /** Where every schedule of this deployment lives and what it invokes. */
 export interface ScheduleTargetConfig {
@@ -28,8 +28,8 @@ export interface ScheduleTargetConfig {
 }
 
 export interface EventBridgeScheduleGatewayProps extends ScheduleTargetConfig {
-  /** The SDK client, or the local emulator that accepts the same commands. */
-  readonly client: Pick<SchedulerClient, 'send'>;
+  /** The Scheduler client (./scheduler-client.ts), or the local emulator that takes the same commands. */
+  readonly client: CommandSender;
   /**
    * Decides whether a recurring schedule's start date is still ahead (see {@link toCreateScheduleInput}).
    * @default systemClock

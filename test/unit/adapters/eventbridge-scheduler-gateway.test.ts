@@ -1,26 +1,27 @@
 import {
   ConflictException,
-  CreateScheduleCommand,
   type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
   ResourceNotFoundException,
-  SchedulerClient,
   ThrottlingException,
-  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   EventBridgeScheduleGateway,
   toCreateScheduleInput,
 } from '../../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  UpdateScheduleCommand,
+} from '../../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import type { ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
 import {
   type ScheduleRequest,
   toSchedulerSchedule,
   validateScheduleRequest,
 } from '../../../lambdas/core/schedules';
+import { mockCommands } from '../../support/command-mock';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
 const ID = '0b7c6f1e-2d3a-4c5b-9e8f-7a6b5c4d3e2f';
@@ -81,9 +82,9 @@ function expectedInput(fields: Partial<CreateScheduleInput>): CreateScheduleInpu
 }
 
 describe('Class: EventBridgeScheduleGateway', () => {
-  const schedulerMock = mockClient(SchedulerClient);
+  const schedulerMock = mockCommands();
   const gateway = new EventBridgeScheduleGateway({
-    client: new SchedulerClient({ region: 'eu-west-1' }),
+    client: schedulerMock.client,
     ...CONFIG,
     clock: { now: () => NOW },
   });
@@ -237,7 +238,7 @@ describe('Class: EventBridgeScheduleGateway', () => {
       schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
       const job = scheduledJob({ name: 'nightly', interval: 'hourly', start_time: '2026-02-01T10:15:00Z' });
       const later = new EventBridgeScheduleGateway({
-        client: new SchedulerClient({ region: 'eu-west-1' }),
+        client: schedulerMock.client,
         ...CONFIG,
         clock: { now: () => new Date('2026-03-01T00:00:00Z') },
       });
