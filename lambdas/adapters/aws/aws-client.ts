@@ -352,13 +352,30 @@ export function signRequest(request: SignableRequest): Record<string, string> {
   ].join('\n');
   const scope = `${day}/${request.region}/${request.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  let key: Buffer = hmac(`AWS4${secretAccessKey}`, day);
-  for (const part of [request.region, request.service, 'aws4_request']) key = hmac(key, part);
+  const key = signingKey(secretAccessKey, day, request.region, request.service);
   const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
   headers.authorization =
     `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, ` +
     `SignedHeaders=${signed.join(';')}, Signature=${signature}`;
   return headers;
+}
+
+/**
+ * The key a day's requests to one service are signed with (four HMACs), kept as the SDK's signer
+ * keeps it: a function signs with one secret, for a few services, on one day at a time.
+ */
+const signingKeys = new Map<string, Buffer>();
+
+function signingKey(secret: string, day: string, region: string, service: string): Buffer {
+  const id = `${day}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = hmac(`AWS4${secret}`, day);
+    for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
+    if (signingKeys.size >= 16) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 /** Each path segment escaped once more (every service but S3 signs the encoded path encoded again). */
