@@ -9,12 +9,8 @@
  * when the write moves the item within the index, none when the index entry is unchanged.
  */
 import { createRequire } from 'node:module';
-import {
-  type AttributeValue,
-  type ConsumedCapacity,
-  type DynamoDBClient,
-  GetItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbClient } from '../lambdas/adapters/dynamodb/document-client';
 import { INDEX_NAMES, indexAttributes } from '../lambdas/adapters/dynamodb/keys';
 
 type Item = Record<string, AttributeValue>;
@@ -31,54 +27,49 @@ export interface MeteredCall {
   readonly writeUnits: number;
 }
 
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 export class DynamoDbMeter {
   readonly calls: MeteredCall[] = [];
 
   constructor(private readonly options: { readonly indexWrites: boolean }) {}
 
-  /** Installs the metering middleware on `client`; `plain` reads before/after images unmetered. */
-  install(client: DynamoDBClient, plain: DynamoDBClient): void {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const operation = context.commandName ?? 'unknown';
-        const input = args.input as Record<string, unknown>;
-        input.ReturnConsumedCapacity = 'INDEXES';
-        const key = WRITES.has(operation) && this.options.indexWrites ? keyOf(input) : undefined;
-        const before = key ? await read(plain, input.TableName as string, key) : undefined;
-        const started = performance.now();
-        let output: unknown;
-        let failedCondition = false;
-        try {
-          output = (await next(args)).output;
-          return { output } as Awaited<ReturnType<typeof next>>;
-        } catch (error) {
-          failedCondition = error instanceof Error && error.name === 'ConditionalCheckFailedException';
-          throw error;
-        } finally {
-          const ms = performance.now() - started;
-          const consumed = [
-            (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } | undefined)
-              ?.ConsumedCapacity ?? [],
-          ].flat();
-          let readUnits = 0;
-          let writeUnits = 0;
-          const reported = consumed.reduce((sum, capacity) => sum + (capacity.CapacityUnits ?? 0), 0);
-          if (WRITES.has(operation)) writeUnits = reported;
-          // DynamoDB bills a read that finds nothing half a unit; dynalite reports 0 for an empty Query.
-          else readUnits = output === undefined ? 0 : Math.max(reported, 0.5);
-          if (key) {
-            const after = await read(plain, input.TableName as string, key);
-            // A failed condition still costs the write of the item it was checked against.
-            if (failedCondition) writeUnits = units(before);
-            else writeUnits += indexWriteUnits(before, after);
-          }
-          this.calls.push({ operation: operation.replace(/Command$/, ''), ms, readUnits, writeUnits });
+  /** Meters every call of `client`; `plain` (not metered) reads the before/after images. */
+  install(client: DynamoDbClient, plain: DynamoDbClient): void {
+    client.intercept(async (operation, sent, next) => {
+      const input: Record<string, unknown> = { ...sent, ReturnConsumedCapacity: 'INDEXES' };
+      const key = WRITES.has(operation) && this.options.indexWrites ? keyOf(input) : undefined;
+      const before = key ? await read(plain, input.TableName as string, key) : undefined;
+      const started = performance.now();
+      let output: unknown;
+      let failedCondition = false;
+      try {
+        output = await next(input);
+        return output as Awaited<ReturnType<typeof next>>;
+      } catch (error) {
+        failedCondition = error instanceof Error && error.name === 'ConditionalCheckFailedException';
+        throw error;
+      } finally {
+        const ms = performance.now() - started;
+        const consumed = [
+          (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } | undefined)
+            ?.ConsumedCapacity ?? [],
+        ].flat();
+        let readUnits = 0;
+        let writeUnits = 0;
+        const reported = consumed.reduce((sum, capacity) => sum + (capacity.CapacityUnits ?? 0), 0);
+        if (WRITES.has(operation)) writeUnits = reported;
+        // DynamoDB bills a read that finds nothing half a unit; dynalite reports 0 for an empty Query.
+        else readUnits = output === undefined ? 0 : Math.max(reported, 0.5);
+        if (key) {
+          const after = await read(plain, input.TableName as string, key);
+          // A failed condition still costs the write of the item it was checked against.
+          if (failedCondition) writeUnits = units(before);
+          else writeUnits += indexWriteUnits(before, after);
         }
-      },
-      { step: 'initialize', name: 'countersignDynamoDbMeter' },
-    );
+        this.calls.push({ operation, ms, readUnits, writeUnits });
+      }
+    });
   }
 
   /** Calls made since `mark` (an index into `calls`). */
@@ -97,11 +88,13 @@ function keyOf(input: Record<string, unknown>): Item | undefined {
   return pk && sk ? { pk, sk } : undefined;
 }
 
-async function read(client: DynamoDBClient, tableName: string, key: Item): Promise<Item | undefined> {
-  const { Item: item } = await client.send(
-    new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-  );
-  return item;
+async function read(client: DynamoDbClient, tableName: string, key: Item): Promise<Item | undefined> {
+  const { Item: item } = await client.call('GetItem', {
+    TableName: tableName,
+    Key: key,
+    ConsistentRead: true,
+  });
+  return item as Item | undefined;
 }
 
 function units(item: Item | undefined): number {

@@ -8,8 +8,7 @@
 import '../local/quiet-node-version-warning';
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
+import { BatchWriteCommand, createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
 import { jobResultCounterSlots, scheduledJobCounterSlots } from '../lambdas/adapters/dynamodb/keys';

@@ -94,7 +94,7 @@ export class Api extends Construct {
       timeout: Duration.seconds(29),
       environment: {
         STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
-        ...scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
+        ...scheduler.gatewayEnvironment(workflow.startOccurrence.functionArn),
         ...workflow.inputKey.environment(),
         ...props.events.environment(),
       },

@@ -82,7 +82,7 @@ export class CountersignStack extends Stack {
       maxJobTimeLimit: props.maxJobTimeLimit ?? Duration.seconds(catalogue.maxTimeLimitSeconds()),
       ...(props.inputSealing === undefined ? {} : { inputSealing: props.inputSealing }),
     });
-    this.scheduler.allowTarget(this.workflow.stateMachine);
+    this.scheduler.allowTarget(this.workflow.startOccurrence.function);
     this.api = new Api(this, 'Api', {
       store: this.store,
       workflow: this.workflow,

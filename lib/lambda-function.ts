@@ -17,8 +17,11 @@ export interface CountersignFunctionProps {
   /** Which entry point in `lambdas/handlers` this function runs. */
   readonly handler: HandlerName;
   readonly description: string;
-  /** The store's table name, which every handler reads as `TABLE_NAME`. */
-  readonly tableName: string;
+  /**
+   * The store's table name, which the handlers read as `TABLE_NAME`.
+   * @default - none: the function does not use the table
+   */
+  readonly tableName?: string;
   /**
    * Environment variables beyond the ones every function gets.
    * @default - none
@@ -74,7 +77,7 @@ export class CountersignFunction extends Construct implements IGrantable {
       logGroup: this.logGroup,
       bundling: nodejsBundlingOptions(props.handler),
       environment: {
-        TABLE_NAME: props.tableName,
+        ...(props.tableName === undefined ? {} : { TABLE_NAME: props.tableName }),
         POWERTOOLS_SERVICE_NAME: 'countersign',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,

@@ -11,7 +11,7 @@ import type { Workflow } from './workflow';
 export interface ScheduleReconcilerProps {
   readonly store: Store;
   readonly scheduler: Scheduler;
-  /** What the schedules it puts start. */
+  /** What the schedules it puts invoke, and what it starts for an approved run. */
   readonly workflow: Workflow;
   /**
    * How often a pass runs: the longest a job whose schedule a crash lost waits to be scheduled again.
@@ -43,7 +43,7 @@ export class ScheduleReconciler extends Construct {
       tableName: props.store.table.tableName,
       timeout: Duration.minutes(5),
       environment: {
-        ...scheduler.gatewayEnvironment(workflow.stateMachine.stateMachineArn),
+        ...scheduler.gatewayEnvironment(workflow.startOccurrence.functionArn),
         STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
       },
       logRetention: props.logRetention,

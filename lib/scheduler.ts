@@ -1,8 +1,8 @@
 import { Arn, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable, type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { type IScheduleGroup, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeRule, acknowledgeWildcardResource } from './nag';
 
@@ -21,7 +21,7 @@ export interface SchedulerProps {
  */
 export class Scheduler extends Construct {
   readonly scheduleGroup: IScheduleGroup;
-  /** The role schedules assume; it may only start the target state machine and use the DLQ. */
+  /** The role schedules assume; it may only invoke the target function and use the DLQ. */
   readonly role: IRole;
   readonly deadLetterQueue: IQueue;
   /** The ARN pattern of every schedule in the group (schedule names are chosen at run time). */
@@ -74,14 +74,21 @@ export class Scheduler extends Construct {
     this.role = role;
   }
 
-  /** Lets schedules start executions of the given state machine (and nothing else). */
-  allowTarget(stateMachine: IStateMachine): Grant {
-    return stateMachine.grantStartExecution(this.role);
+  /**
+   * Lets schedules invoke the given function (and nothing else). Only its unqualified ARN, which is
+   * what schedules name: `grantInvoke` would add every version and alias (`:*`).
+   */
+  allowTarget(target: IFunction): Grant {
+    return Grant.addToPrincipal({
+      grantee: this.role,
+      actions: ['lambda:InvokeFunction'],
+      resourceArns: [target.functionArn],
+    });
   }
 
   /**
    * The environment the schedule gateway (lambdas/adapters/eventbridge-scheduler) reads: the group,
-   * the schedules' role and dead-letter queue, and what the schedules start.
+   * the schedules' role and dead-letter queue, and what the schedules invoke.
    */
   gatewayEnvironment(targetArn: string): Record<string, string> {
     return {

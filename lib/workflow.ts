@@ -1,5 +1,6 @@
 import { Duration, Names } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   DefinitionBody,
@@ -9,6 +10,7 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SCHEDULER_MAXIMUM_EVENT_AGE_SECONDS } from '../lambdas/core/scheduled-jobs';
 import {
   buildRunJobWorkflow,
   DEFINITION_SUBSTITUTIONS,
@@ -49,14 +51,23 @@ export interface WorkflowProps {
   readonly inputSealing?: InputSealing;
 }
 
+/** Enough for one StartExecution call; more memory would buy nothing but a higher price. */
+export const START_OCCURRENCE_MEMORY_MB = 128;
+
 /**
- * The "run job" workflow: a Standard state machine (the ASL shared with local mode) and the two
- * functions it invokes, which nothing else may invoke.
+ * The "run job" workflow: a Standard state machine (the ASL shared with local mode), the two
+ * functions it invokes, which nothing else may invoke, and the function every schedule invokes to
+ * start it for an occurrence.
  */
 export class Workflow extends Construct {
   readonly stateMachine: IStateMachine;
   readonly runStep: CountersignFunction;
   readonly runJob: CountersignFunction;
+  /**
+   * Every schedule's target: starts the execution named after the occurrence, so that a duplicate
+   * delivery starts nothing (lambdas/handlers/start-occurrence-handler.ts).
+   */
+  readonly startOccurrence: CountersignFunction;
   /** Seals the input of jobs with sensitive variables, which the execution history would keep. */
   readonly inputKey: InputKey;
 
@@ -148,6 +159,24 @@ export class Workflow extends Construct {
         'and tracing the functions too would cost a third of their bundle size budget (README, Performance).',
     );
     this.stateMachine = stateMachine;
+
+    this.startOccurrence = new CountersignFunction(this, 'StartOccurrence', {
+      handler: 'startOccurrence',
+      description: 'Countersign: starts the run workflow for a scheduled occurrence, once',
+      memorySize: START_OCCURRENCE_MEMORY_MB,
+      environment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
+      logRetention,
+    });
+    stateMachine.grantStartExecution(this.startOccurrence);
+    // EventBridge Scheduler invokes a function asynchronously: its retry policy covers handing the
+    // event to Lambda, and a failed start (a throttled StartExecution) is retried by Lambda. Both
+    // give up within the schedule's maximum event age, so the guard's claim window still covers every
+    // retry, and both dead-letter to the schedules' queue, whose alarm is the one to watch.
+    this.startOccurrence.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.seconds(SCHEDULER_MAXIMUM_EVENT_AGE_SECONDS),
+      onFailure: new SqsDestination(props.scheduler.deadLetterQueue),
+    });
   }
 
   /** Start executions, i.e. run jobs now (immediate runs and dry runs). */

@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
+import { createDocumentClient, type DynamoDbClient } from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
 import { DynamoDbTokenStore } from '../lambdas/adapters/dynamodb/dynamodb-token-store';
@@ -29,6 +28,7 @@ import type { ReconcileResult } from '../lambdas/handlers/reconcile-handler';
 import { createReconcileHandler } from '../lambdas/handlers/reconcile-handler';
 import { createRunJobHandler } from '../lambdas/handlers/run-job-handler';
 import { createRunStepHandler } from '../lambdas/handlers/run-step-handler';
+import { createStartOccurrenceHandler } from '../lambdas/handlers/start-occurrence-handler';
 import { catalogue as defaultCatalogue } from '../lambdas/jobs/catalogue';
 import { type LocalLogLevel, type LogFormat, localLogger } from './console-log';
 import { type DataDirectoryLock, lockDataDirectory } from './data-dir-lock';
@@ -38,7 +38,7 @@ import { type LocalLambda, localLambdaContext } from './lambda-context';
 import { startLocalDynamoDb } from './local-dynamodb';
 import { LocalInputSealer } from './local-input-sealer';
 import { LOCAL_SCHEDULER, LocalScheduler } from './local-scheduler';
-import { LOCAL_FUNCTIONS, LOCAL_STATE_MACHINE_ARN, LocalWorkflow } from './local-workflow';
+import { LOCAL_FUNCTIONS, LocalWorkflow } from './local-workflow';
 import { LogEventPublisher } from './log-event-publisher';
 
 export interface LocalOptions {
@@ -69,7 +69,7 @@ export interface LocalOptions {
    */
   readonly startScheduler?: boolean;
   /** Called with the DynamoDB client before first use: benchmarks meter each call with it. */
-  readonly instrumentDynamoDb?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
+  readonly instrumentDynamoDb?: ((client: DynamoDbClient, endpoint: string) => void) | undefined;
   /**
    * The built web page (web/dist), served beside the API at every path outside /api/.
    * @default - not served; `npm start` passes web/dist
@@ -83,6 +83,11 @@ export interface LocalCountersign {
   readonly generatedAdminToken?: string | undefined;
   readonly workflow: LocalWorkflow;
   readonly scheduler: LocalScheduler;
+  /**
+   * What the scheduler does at each occurrence: invoke a schedule's target with its input. Tests and
+   * benchmarks call it again to deliver an occurrence twice, as EventBridge Scheduler may.
+   */
+  invokeScheduleTarget(targetArn: string, input: string): Promise<unknown>;
   /** The business metrics counted so far (CloudWatch gets them when deployed). */
   readonly metrics: CountingBusinessMetrics;
   /** DynamoDB requests made so far, for benchmarks of the calls each operation costs. */
@@ -95,6 +100,11 @@ export interface LocalCountersign {
 }
 
 const TABLE_NAME = 'countersign';
+/** Every schedule's target, as deployed: the function that starts the workflow for an occurrence. */
+export const LOCAL_START_OCCURRENCE = {
+  functionName: 'countersign-start-occurrence',
+  functionArn: 'arn:aws:lambda:local:000000000000:function:countersign-start-occurrence',
+} as const;
 /** In the data directory: the admin token generated on first start, for the README's commands. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
 const RECONCILE_INTERVAL_MS = 15 * 60_000;
@@ -167,19 +177,22 @@ async function startWithStore(
   const startupLogger = logger('countersign-local');
   const metrics = new CountingBusinessMetrics();
   // The gateway is the deployed adapter; only its client is swapped for the emulator.
-  let workflowRef: LocalWorkflow | undefined;
+  let startOccurrence: LocalLambda | undefined;
+  // Every schedule has the one target, the start-occurrence function, invoked as deployed: its
+  // failure is the scheduler's to retry and dead-letter. (Schedules saved before it was the target
+  // name the state machine; they are delivered the same way, and the reconciler re-points them.)
+  const invokeScheduleTarget = async (_targetArn: string, input: string): Promise<unknown> =>
+    startOccurrence?.(JSON.parse(input), localLambdaContext(LOCAL_START_OCCURRENCE.functionName));
   const scheduler = new LocalScheduler({
     clock,
     ...(options.dataDir === undefined ? {} : { directory: join(options.dataDir, 'scheduler') }),
-    invokeTarget: async (_arn, input) => {
-      await workflowRef?.startExecution(JSON.parse(input));
-    },
+    invokeTarget: invokeScheduleTarget,
     onError: (error) => startupLogger.error('Local scheduler error', { error: error as Error }),
   });
   const scheduleGateway = new EventBridgeScheduleGateway({
     client: scheduler,
     groupName: LOCAL_SCHEDULER.groupName,
-    targetArn: LOCAL_STATE_MACHINE_ARN,
+    targetArn: LOCAL_START_OCCURRENCE.functionArn,
     roleArn: LOCAL_SCHEDULER.roleArn,
     deadLetterQueueArn: LOCAL_SCHEDULER.deadLetterQueueArn,
     clock,
@@ -202,7 +215,10 @@ async function startWithStore(
     onExecutionError: (name, error) =>
       startupLogger.error('Workflow execution failed', { execution: name, error: error as Error }),
   });
-  workflowRef = workflow;
+  startOccurrence = createStartOccurrenceHandler(
+    { workflow },
+    logger(LOCAL_START_OCCURRENCE.functionName),
+  ) as LocalLambda;
 
   // Runs in flight when the process last stopped cannot finish: record that instead of leaving them.
   await failAbandonedRuns(
@@ -292,6 +308,7 @@ async function startWithStore(
     generatedAdminToken: admin.generatedKey,
     workflow,
     scheduler,
+    invokeScheduleTarget,
     metrics,
     dynamodbRequestCount: () => dynamodb.requestCount(),
     dynamodbAppliedWriteCount: () => dynamodb.appliedWriteCount(),

@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { DynamoDbClient } from '../lambdas/adapters/dynamodb/document-client';
 import { ensureTable } from '../lambdas/adapters/dynamodb/table-schema';
 import { makeDynaliteCloseItsIterators } from './dynalite-iterator-close';
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDbClient;
   /** Requests served so far (benchmarks count DynamoDB calls per operation with it). */
   requestCount(): number;
   /** Writes that changed the table so far (not refused ones): tests prove a request wrote nothing. */
@@ -20,13 +20,13 @@ const WRITE_TARGET = /\.(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWr
 
 /**
  * DynamoDB for local mode: dynalite speaking the real protocol on a loopback port, kept on disk
- * (LevelDB) when given a directory, reached through the real AWS SDK client.
+ * (LevelDB) when given a directory, reached through the functions' own DynamoDB client.
  */
 export async function startLocalDynamoDb(props: {
   readonly path?: string;
   readonly tableName: string;
   /** Called with the client before first use (benchmarks add middleware that meters each call). */
-  readonly instrument?: ((client: DynamoDBClient, endpoint: string) => void) | undefined;
+  readonly instrument?: ((client: DynamoDbClient, endpoint: string) => void) | undefined;
 }): Promise<LocalDynamoDb> {
   if (props.path !== undefined) await mkdir(props.path, { recursive: true });
   // Without it every Query and Scan leaves a LevelDB iterator open for as long as the server runs.
@@ -53,10 +53,10 @@ export async function startLocalDynamoDb(props: {
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
+  const client = new DynamoDbClient({
     endpoint,
     region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
     maxAttempts: 3,
   });
   await ensureTable(client, props.tableName);
@@ -67,7 +67,6 @@ export async function startLocalDynamoDb(props: {
     requestCount: () => requests,
     appliedWriteCount: () => appliedWrites,
     close: async () => {
-      client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -22,15 +22,18 @@
  */
 import {
   ConflictException,
-  CreateScheduleCommand,
   type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
+  type CreateScheduleOutput,
   type GetScheduleOutput,
   ResourceNotFoundException,
-  type ServiceOutputTypes,
-  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
+import type { AwsCommand, CommandSender } from '../lambdas/adapters/aws/aws-client';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  UpdateScheduleCommand,
+} from '../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import type { Clock } from '../lambdas/core/ports';
 import { Deliveries, type LocalDeadLetter } from './scheduler/deliveries';
 import { FiringLoop } from './scheduler/firing-loop';
@@ -51,7 +54,7 @@ export interface LocalSchedulerProps {
   readonly clock: Clock;
   /** Where schedules are kept across restarts; in memory only when absent. */
   readonly directory?: string | undefined;
-  /** Invokes the target (the run state machine) with the schedule's input, context attributes filled in. */
+  /** Invokes the target (the start-occurrence function) with the schedule's input, context attributes filled in. */
   readonly invokeTarget: (targetArn: string, input: string) => Promise<unknown>;
   /** Errors the firing loop swallowed: failed invocations, dead letters, a failed save. */
   readonly onError?: ((error: unknown) => void) | undefined;
@@ -66,9 +69,7 @@ export const LOCAL_SCHEDULER = {
 
 const MINUTE_MS = 60_000;
 
-type ScheduleCommand = { readonly input: object };
-
-export class LocalScheduler {
+export class LocalScheduler implements CommandSender {
   private readonly schedules = new Map<string, StoredSchedule>();
   private readonly deliveries: Deliveries;
   private readonly loop: FiringLoop;
@@ -89,21 +90,25 @@ export class LocalScheduler {
     }
   }
 
-  /** Takes the SDK's own command objects, so the AWS adapter runs against this unchanged. */
-  async send(command: ScheduleCommand): Promise<ServiceOutputTypes> {
+  /** Takes the commands the AWS adapter sends (./scheduler-client.ts), so it runs against this unchanged. */
+  async send<Output>(command: AwsCommand<object, Output>): Promise<Output> {
+    return this.answer(command) as Output;
+  }
+
+  private answer(command: AwsCommand<object, unknown>): object {
     if (command instanceof CreateScheduleCommand) return this.create(command.input);
     if (command instanceof UpdateScheduleCommand) return this.update(command.input);
     if (command instanceof DeleteScheduleCommand) {
       const key = this.existingKey(command.input.Name, command.input.GroupName);
       this.schedules.delete(key);
       this.save();
-      return { $metadata: {} };
+      return {};
     }
     if (command instanceof GetScheduleCommand) {
       const stored = this.schedules.get(this.existingKey(command.input.Name, command.input.GroupName));
-      return { ...toGetScheduleOutput(stored as StoredSchedule), $metadata: {} };
+      return toGetScheduleOutput(stored as StoredSchedule);
     }
-    throw new Error(`LocalScheduler does not emulate ${command.constructor.name}.`);
+    throw new Error(`LocalScheduler does not emulate ${command.operation}.`);
   }
 
   /** Fires every occurrence that has come due since the last call, and every retry that is due. */
@@ -136,7 +141,7 @@ export class LocalScheduler {
     return this.deliveries.deadLetters();
   }
 
-  private create(input: CreateScheduleInput): ServiceOutputTypes {
+  private create(input: CreateScheduleInput): CreateScheduleOutput {
     const now = this.props.clock.now();
     const valid = validateScheduleInput(input, now);
     const key = keyOf(valid.groupName, valid.name);
@@ -153,10 +158,10 @@ export class LocalScheduler {
       : at;
     this.schedules.set(key, { ...valid, creationDate: at, lastModificationDate: at, checkedThrough });
     this.save();
-    return { ScheduleArn: scheduleArn(valid.groupName, valid.name), $metadata: {} };
+    return { ScheduleArn: scheduleArn(valid.groupName, valid.name) };
   }
 
-  private update(input: CreateScheduleInput): ServiceOutputTypes {
+  private update(input: CreateScheduleInput): CreateScheduleOutput {
     const now = this.props.clock.now();
     const valid = validateScheduleInput(input, now);
     const key = this.existingKey(valid.name, valid.groupName);
@@ -174,7 +179,7 @@ export class LocalScheduler {
       lastFired: previous.lastFired,
     });
     this.save();
-    return { ScheduleArn: scheduleArn(valid.groupName, valid.name), $metadata: {} };
+    return { ScheduleArn: scheduleArn(valid.groupName, valid.name) };
   }
 
   private existingKey(name: string | undefined, groupName: string | undefined): string {

@@ -71,8 +71,9 @@ export class LocalWorkflow implements WorkflowStarter {
   }
 
   /**
-   * StartExecution: what EventBridge Scheduler's target does (with a generated name) and what a
-   * run started now does (named after its job result).
+   * StartExecution: a run started now is named after its job result, an occurrence after the job
+   * result it will have. Without a name (as a schedule that started the state machine itself did),
+   * one is generated, so only the workflow's guard stands between two deliveries and two runs.
    */
   async startExecution(input: unknown, name: string = randomUUID()): Promise<string> {
     const arn = `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;

@@ -122,7 +122,13 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       );
       return 1;
     }
-    const docClient = createDocumentClient(client);
+    // The SDK client resolves the operator's region and credentials (profiles, SSO, …); the stores
+    // send through the same small client the functions use.
+    const docClient = createDocumentClient({
+      region,
+      credentials: () => client.config.credentials(),
+      endpoint: options.endpoint,
+    });
     const store = { client: docClient, tableName: options.table };
     const deps = {
       users: new DynamoDbUserStore(store),

@@ -121,9 +121,9 @@ export interface WorkflowStarter {
    */
   startRun(request: WorkflowRun): Promise<string>;
   /**
-   * Starts the workflow for one occurrence of a scheduled job, exactly as the scheduler would at
-   * that time (the guard claims it), under a name derived from the occurrence, so that repeating
-   * the start starts nothing new. Used to run an approved request now.
+   * Starts the workflow for one occurrence of a scheduled job (the guard claims it), under a name
+   * derived from the occurrence, so that repeating the start starts nothing new. Used by every
+   * schedule's target (so a duplicate delivery starts nothing) and to run an approved request now.
    */
   startOccurrence(occurrence: {
     readonly scheduledJobId: string;
@@ -238,9 +238,14 @@ export interface ScheduleGateway {
   describe(scheduledJobId: string): Promise<ScheduleState | undefined>;
 }
 
-/** What reconciling compares: whether the scheduler will fire the schedule. */
+/** What reconciling compares: whether the scheduler will fire the schedule, and at what. */
 export interface ScheduleState {
   readonly state: 'ENABLED' | 'DISABLED';
+  /**
+   * False for a schedule that invokes another target than the one the gateway puts now (one made
+   * before the target changed): it delivers nowhere until it is put again.
+   */
+  readonly currentTarget: boolean;
 }
 
 /**

@@ -3,7 +3,8 @@
  * second, so a crash between the two (a Lambda timeout, a killed process) can leave a runnable job
  * with no schedule, or a disabled one: it would silently never run. This pass finds those and puts
  * their schedule again; a paused job whose schedule still fires is put back to DISABLED too, although
- * the workflow's guard already refuses its runs.
+ * the workflow's guard already refuses its runs. A schedule made before its target changed (they
+ * once started the state machine themselves) is put again at the current target.
  *
  * Only jobs that should have a schedule are looked at. Schedules whose job is gone are not: the guard
  * deletes them when they fire.
@@ -23,6 +24,8 @@ export interface ScheduleRepair {
   /** What the scheduler had: undefined when the schedule was missing. */
   readonly found: ScheduleState['state'] | undefined;
   readonly put: ScheduleState['state'];
+  /** Set when the schedule invoked an earlier target (made before the target changed). */
+  readonly outdatedTarget?: true;
 }
 
 export interface ReconcileSchedulesOptions {
@@ -35,7 +38,7 @@ export interface ReconcileSchedulesOptions {
 export interface ReconcileSummary {
   /** Jobs that should have a schedule, whose schedule was compared with them. */
   readonly checked: number;
-  /** Schedules put again, because they were missing or in the wrong state. */
+  /** Schedules put again, because they were missing, in the wrong state or at an earlier target. */
   readonly repaired: number;
   /** Jobs whose check or repair failed; the next pass tries them again. */
   readonly failed: number;
@@ -67,7 +70,8 @@ export async function reconcileSchedules(
           const repair = await reconcileOne(deps, listed);
           if (repair === undefined) continue;
           repaired += 1;
-          deps.metrics.scheduleRepaired();
+          // A schedule re-pointed after the target changed (an upgrade) is no failure to alarm on.
+          if (repair.found !== repair.put) deps.metrics.scheduleRepaired();
           options.onRepaired?.(repair);
         } catch (error) {
           failed += 1;
@@ -84,12 +88,14 @@ async function reconcileOne(
   deps: ReconcileSchedulesDeps,
   listed: ScheduledJob,
 ): Promise<ScheduleRepair | undefined> {
-  const found = (await deps.scheduler.describe(listed.id))?.state;
-  if (found === wantedState(listed, deps.clock.now())) return undefined;
+  const described = await deps.scheduler.describe(listed.id);
+  const found = described?.state;
+  const outdatedTarget = described?.currentTarget === false;
+  if (!outdatedTarget && found === wantedState(listed, deps.clock.now())) return undefined;
   let current = await deps.scheduledJobs.get(listed.id);
   if (current === undefined) return undefined;
   const wanted = wantedState(current, deps.clock.now());
-  if (wanted === undefined || wanted === found) return undefined;
+  if (wanted === undefined || (!outdatedTarget && wanted === found)) return undefined;
   // A pause or resume may land between the read and the put, and its own put may come first: read
   // again after putting, and put again until the state that was put is the state in the table.
   for (let attempt = 1; ; attempt++) {
@@ -98,7 +104,7 @@ async function reconcileOne(
     if (after === undefined || after.enabled === current.enabled || attempt >= MAX_PUT_ATTEMPTS) break;
     current = after;
   }
-  return { scheduledJobId: current.id, found, put: wanted };
+  return { scheduledJobId: current.id, found, put: wanted, ...(outdatedTarget ? { outdatedTarget } : {}) };
 }
 
 const MAX_PUT_ATTEMPTS = 3;

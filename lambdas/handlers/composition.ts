@@ -6,10 +6,6 @@
 
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { lambdaCredentials } from '../adapters/aws/lambda-credentials';
 import { KeyWrappingInputSealer } from '../adapters/crypto/key-wrapping-input-sealer';
 import { createDocumentClient } from '../adapters/dynamodb/document-client';
@@ -17,15 +13,19 @@ import { DynamoDbJobResultStore } from '../adapters/dynamodb/dynamodb-job-result
 import { DynamoDbScheduledJobStore } from '../adapters/dynamodb/dynamodb-scheduled-job-store';
 import { DynamoDbTokenStore } from '../adapters/dynamodb/dynamodb-token-store';
 import { DynamoDbUserStore } from '../adapters/dynamodb/dynamodb-user-store';
+import { createEventBridgeClient } from '../adapters/eventbridge/eventbridge-client';
 import { EventBridgeEventPublisher } from '../adapters/eventbridge/eventbridge-event-publisher';
 import {
   EventBridgeScheduleGateway,
   EventBridgeScheduleRemover,
 } from '../adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { createSchedulerClient } from '../adapters/eventbridge-scheduler/scheduler-client';
+import { createKmsClient } from '../adapters/kms/kms-client';
 import { KmsInputSealer } from '../adapters/kms/kms-input-sealer';
 import { PowertoolsBusinessMetrics } from '../adapters/metrics/powertools-business-metrics';
 import { ParameterStoreClient } from '../adapters/ssm/parameter-store-client';
 import { ssmWrappingKey } from '../adapters/ssm/ssm-wrapping-key';
+import { createSfnClient } from '../adapters/step-functions/sfn-client';
 import { StepFunctionsWorkflowStarter } from '../adapters/step-functions/step-functions-workflow-starter';
 import { systemClock, uuidGenerator } from '../core/clock';
 import type { InputSealer } from '../core/ports';
@@ -33,12 +33,15 @@ import { catalogue } from '../jobs/catalogue';
 import { readConfig } from './config';
 import { DOCS_ASSETS_DIRECTORY, docsAssetsFrom } from './http/docs-assets';
 
-/** Every client signs with the function role's credentials, read from the environment. */
-const CLIENT_CONFIG = { credentials: lambdaCredentials };
+/** Every client signs with the function role's credentials, read from the environment, in its region. */
+function clientConfig() {
+  const { AWS_REGION: region } = readConfig(['AWS_REGION']);
+  return { credentials: lambdaCredentials, region };
+}
 
 function table() {
   const { TABLE_NAME: tableName } = readConfig(['TABLE_NAME']);
-  return { client: createDocumentClient(CLIENT_CONFIG), tableName };
+  return { client: createDocumentClient(clientConfig()), tableName };
 }
 
 /** Creates, replaces and reads the deployment's schedules (the API and the reconciler). */
@@ -50,7 +53,7 @@ function scheduleGateway(): EventBridgeScheduleGateway {
     'SCHEDULER_TARGET_ARN',
   ]);
   return new EventBridgeScheduleGateway({
-    client: new SchedulerClient(CLIENT_CONFIG),
+    client: createSchedulerClient(clientConfig()),
     groupName: config.SCHEDULE_GROUP_NAME,
     targetArn: config.SCHEDULER_TARGET_ARN,
     roleArn: config.SCHEDULER_ROLE_ARN,
@@ -66,11 +69,11 @@ function scheduleGateway(): EventBridgeScheduleGateway {
 function inputSealer(use: 'seal' | 'open'): InputSealer {
   const { INPUT_KEY_ARN } = process.env;
   if (INPUT_KEY_ARN)
-    return new KmsInputSealer({ client: new KMSClient(CLIENT_CONFIG), keyId: INPUT_KEY_ARN });
-  const { INPUT_KEY_PARAMETER, AWS_REGION } = readConfig(['INPUT_KEY_PARAMETER', 'AWS_REGION']);
+    return new KmsInputSealer({ client: createKmsClient(clientConfig()), keyId: INPUT_KEY_ARN });
+  const { INPUT_KEY_PARAMETER } = readConfig(['INPUT_KEY_PARAMETER']);
   return new KeyWrappingInputSealer(
     ssmWrappingKey({
-      parameters: new ParameterStoreClient({ region: AWS_REGION, ...CLIENT_CONFIG }),
+      parameters: new ParameterStoreClient(clientConfig()),
       parameterName: INPUT_KEY_PARAMETER,
       createIfMissing: use === 'seal',
     }),
@@ -81,7 +84,7 @@ function inputSealer(use: 'seal' | 'open'): InputSealer {
 function eventPublisher(logger: Logger): EventBridgeEventPublisher {
   const { EVENT_BUS_NAME } = readConfig(['EVENT_BUS_NAME']);
   return new EventBridgeEventPublisher({
-    client: new EventBridgeClient(CLIENT_CONFIG),
+    client: createEventBridgeClient(clientConfig()),
     eventBusName: EVENT_BUS_NAME,
     onError: (error, event) =>
       logger.error('Event not published', { type: event.type, error: error as Error }),
@@ -91,7 +94,7 @@ function eventPublisher(logger: Logger): EventBridgeEventPublisher {
 function workflowStarter(): StepFunctionsWorkflowStarter {
   const config = readConfig(['STATE_MACHINE_ARN']);
   return new StepFunctionsWorkflowStarter({
-    client: new SFNClient(CLIENT_CONFIG),
+    client: createSfnClient(clientConfig()),
     stateMachineArn: config.STATE_MACHINE_ARN,
   });
 }
@@ -132,7 +135,7 @@ export function runStepDependencies(logger: Logger) {
     results: new DynamoDbJobResultStore(store),
     scheduledJobs: new DynamoDbScheduledJobStore(store),
     scheduler: new EventBridgeScheduleRemover({
-      client: new SchedulerClient(CLIENT_CONFIG),
+      client: createSchedulerClient(clientConfig()),
       groupName: SCHEDULE_GROUP_NAME,
     }),
     events: eventPublisher(logger),
@@ -159,4 +162,9 @@ export function runJobDependencies() {
     clock: systemClock,
     inputSealer: inputSealer('open'),
   };
+}
+
+/** Every schedule's target: starts the run workflow for an occurrence, named after it. */
+export function startOccurrenceDependencies() {
+  return { workflow: workflowStarter() };
 }

@@ -5,7 +5,7 @@ const KNOWN = {
   SCHEDULE_GROUP_NAME: 'the EventBridge Scheduler schedule group',
   SCHEDULER_ROLE_ARN: 'the role EventBridge Scheduler assumes to start runs',
   SCHEDULER_DLQ_ARN: 'the dead-letter queue for undeliverable schedule firings',
-  SCHEDULER_TARGET_ARN: 'what schedules start (the run workflow)',
+  SCHEDULER_TARGET_ARN: 'what schedules invoke (the start-occurrence function)',
   INPUT_KEY_ARN: 'the KMS key that seals the input of jobs with sensitive variables',
   INPUT_KEY_PARAMETER: 'the Parameter Store key that seals the input of jobs with sensitive variables',
   AWS_REGION: 'the region (set by the Lambda runtime)',

@@ -3,8 +3,11 @@
  * only understands JSONPath). The CDK stack deploys this definition with the function ARNs
  * substituted, and local mode executes the very same object in aws-local-stepfunctions.
  *
- * Input: RunWorkflowInput for a run started now, or ScheduledWorkflowInput from EventBridge
- * Scheduler, whose occurrence is first claimed so that a duplicate delivery ends without running.
+ * Input: RunWorkflowInput for a run started now, or ScheduledWorkflowInput for an occurrence (from
+ * the start-occurrence function, every schedule's target, or an approved run started now), whose
+ * occurrence is first claimed, so that a second execution of it ends without running: the execution
+ * is named after the occurrence, which keeps duplicate deliveries out, but names are unique for 90
+ * days only.
  * Step Functions keeps the input and every task's parameters in the execution history, so the
  * input of a job with sensitive variables travels only sealed (`sealed_data`), and is opened
  * inside the run function.
@@ -14,8 +17,8 @@
  * Each state entered is billed (Choice and Succeed too), and transitions are most of what a run
  * costs, so the bookkeeping is folded into as few states as stay clear: a run started now enters 4
  * states (Route, MarkStarted, RunJob, RecordOutcome), a scheduled occurrence 5 (the claim also marks
- * the run STARTED, and the step that records the outcome also counts the occurrence), a refused
- * duplicate delivery 4.
+ * the run STARTED, and the step that records the outcome also counts the occurrence), a second
+ * execution of an occurrence 4 (a duplicate delivery starts none: its name is taken).
  */
 import type { WorkflowRun } from '../core/ports';
 import { occurrenceResultId } from '../core/scheduled-runs';
@@ -38,7 +41,7 @@ export interface RunWorkflowInput {
   readonly scheduled_time: null;
 }
 
-/** What EventBridge Scheduler (and the local emulator) sends at each occurrence. */
+/** What every schedule sends at each occurrence (EventBridge Scheduler or the local emulator), and the occurrence's execution input. */
 export interface ScheduledWorkflowInput {
   readonly scheduled_job_id: string;
   /** `<aws.scheduler.scheduled-time>`, e.g. `2030-01-01T01:00:00Z`. */
@@ -242,9 +245,9 @@ export function buildRunJobWorkflow(
 export type RunJobWorkflowDefinition = ReturnType<typeof buildRunJobWorkflow>;
 
 /**
- * The execution that runs one occurrence of a scheduled job when started directly (an approved run),
- * with the input the scheduler would send, named after the occurrence's job result so that a repeated
- * start is the same execution.
+ * The execution that runs one occurrence of a scheduled job, for a schedule's delivery (the
+ * start-occurrence function) or an approved run started now, named after the occurrence's job
+ * result so that a repeated start is the same execution.
  */
 export function occurrenceExecution(occurrence: {
   readonly scheduledJobId: string;

@@ -1,15 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GetScheduleOutput, UpdateScheduleInput } from '@aws-sdk/client-scheduler';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   DeleteScheduleCommand,
   GetScheduleCommand,
-  type GetScheduleOutput,
   UpdateScheduleCommand,
-  type UpdateScheduleInput,
-} from '@aws-sdk/client-scheduler';
-import { afterEach, describe, expect, it } from 'vitest';
+} from '../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
+import { LOCAL_START_OCCURRENCE } from '../../local/composition';
 import { LOCAL_SCHEDULER } from '../../local/local-scheduler';
+import { LOCAL_STATE_MACHINE_ARN } from '../../local/local-workflow';
 import { FixedClock } from '../support/in-memory-stores';
 import { startTestServer } from '../support/local-server';
 
@@ -113,5 +114,31 @@ describe('Schedule reconciliation', () => {
     expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
     expect(server.scheduler.list()).toContainEqual(expect.objectContaining({ name: id, state: 'DISABLED' }));
     expect(await runsAt(server, clock, id)).toBe(0);
+  });
+
+  it('re-points a schedule made when schedules started the state machine, without an alarm', async () => {
+    // Prepare: the schedule as it was put before the start-occurrence function was its target.
+    const clock = new FixedClock(new Date(START));
+    const server = await started({ clock });
+    const id = await scheduleOneOff(server, 'made before the upgrade');
+    const name = { Name: id, GroupName: LOCAL_SCHEDULER.groupName };
+    const schedule = (await server.scheduler.send(new GetScheduleCommand(name))) as GetScheduleOutput;
+    await server.scheduler.send(
+      new UpdateScheduleCommand({
+        ...schedule,
+        ...name,
+        Target: { ...schedule.Target, Arn: LOCAL_STATE_MACHINE_ARN },
+      } as UpdateScheduleInput),
+    );
+
+    // Act
+    const summary = await server.reconcile();
+
+    // Assess
+    expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
+    const target = server.scheduler.list().find((listed) => listed.name === id)?.target.Arn;
+    expect(target).toBe(LOCAL_START_OCCURRENCE.functionArn);
+    expect(server.metrics.count('SchedulesRepaired')).toBe(0);
+    expect(await runsAt(server, clock, id)).toBe(1);
   });
 });

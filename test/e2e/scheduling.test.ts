@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_START_OCCURRENCE } from '../../local/composition';
 import { FixedClock } from '../support/in-memory-stores';
 import { type ApiClient, startTestServer } from '../support/local-server';
 
@@ -258,7 +259,71 @@ describe('Recurring runs', () => {
 });
 
 describe('At-least-once delivery', () => {
-  it('runs an occurrence delivered twice only once', async () => {
+  it('starts one execution for an occurrence delivered again, later or at once, and runs it once', async () => {
+    // Prepare
+    clock.set('2030-07-01T00:00:00.000Z');
+    const job = await schedule({
+      name: 'redelivered',
+      interval: 'daily',
+      start_time: '2030-07-01T06:00:00Z',
+    });
+    const target = server.scheduler.list().find((s) => s.name === job.id)?.target;
+    expect(target?.Arn).toBe(LOCAL_START_OCCURRENCE.functionArn);
+    const deliver = (scheduledTime: string) =>
+      server.invokeScheduleTarget(
+        target?.Arn as string,
+        JSON.stringify({ scheduled_job_id: job.id, scheduled_time: scheduledTime }),
+      );
+    const refusedBefore = server.metrics.count('DuplicateDeliveriesRefused');
+
+    // Act: the scheduler delivers the first occurrence, and EventBridge delivers it again after the
+    // run; the second occurrence is delivered twice at once.
+    await advanceTo('2030-07-01T06:00:00.000Z');
+    const again = await deliver('2030-07-01T06:00:00Z');
+    clock.set('2030-07-02T06:00:00.000Z');
+    const [first, second] = await Promise.all([
+      deliver('2030-07-02T06:00:00Z'),
+      deliver('2030-07-02T06:00:00Z'),
+    ]);
+    await server.workflow.idle();
+
+    // Assess
+    expect((await api.get(`/api/extras/scheduled-jobs/${job.id}/`)).body.total_run_count).toBe(2);
+    const results = (await api.get(`/api/extras/job-results/?scheduled_job=${job.id}`)).body.results;
+    expect(results.map((result: { status: string }) => result.status)).toEqual(['SUCCESS', 'SUCCESS']);
+    // Each execution is named after its occurrence's job result, and no second one was started:
+    // the guard never had a duplicate to refuse.
+    expect(first).toEqual(second);
+    const executions = [again, first].map((answer) =>
+      (answer as { execution: string }).execution.split(':').pop(),
+    );
+    expect(executions.sort()).toEqual(results.map((result: { id: string }) => result.id).sort());
+    for (const name of executions) {
+      expect(
+        server.workflow
+          .history(name as string)
+          .filter((event) => event.type === 'StateEntered')
+          .map((event) => event.state),
+      ).toEqual(['Route', 'ClaimOccurrence', 'ShouldRun', 'RunJob', 'RecordOutcome']);
+    }
+    expect(server.metrics.count('DuplicateDeliveriesRefused')).toBe(refusedBefore);
+    await api.request('DELETE', `/api/extras/scheduled-jobs/${job.id}/`);
+  });
+
+  it('refuses a delivery no schedule sends, starting nothing and not asking for a retry', async () => {
+    const executions = (await api.get('/api/extras/job-results/?limit=0')).body.count;
+    const answer = await server.invokeScheduleTarget(
+      LOCAL_START_OCCURRENCE.functionArn,
+      JSON.stringify({ scheduled_job_id: 'not-a-job', scheduled_time: '2030-07-01T06:00:00Z' }),
+    );
+    await server.workflow.idle();
+    expect(answer).toEqual({ started: false, reason: 'invalid-input' });
+    expect((await api.get('/api/extras/job-results/?limit=0')).body.count).toBe(executions);
+  });
+
+  // Execution names are unique for 90 days only, and a schedule saved before its target was the
+  // start-occurrence function starts executions under generated names: the guard still holds.
+  it('runs an occurrence started twice under different names only once (the workflow guard)', async () => {
     // Prepare
     clock.set('2030-08-01T00:00:00.000Z');
     const job = await schedule({ name: 'dupe', interval: 'daily', start_time: '2030-08-01T06:00:00Z' });

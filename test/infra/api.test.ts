@@ -90,7 +90,9 @@ describe('Construct: Api', () => {
           POWERTOOLS_SERVICE_NAME: 'countersign',
           POWERTOOLS_LOG_LEVEL: 'INFO',
           STATE_MACHINE_ARN: { Ref: Match.stringLikeRegexp('^WorkflowStateMachine') },
-          SCHEDULER_TARGET_ARN: { Ref: Match.stringLikeRegexp('^WorkflowStateMachine') },
+          SCHEDULER_TARGET_ARN: {
+            'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowStartOccurrenceFunction'), 'Arn'],
+          },
           SCHEDULE_GROUP_NAME: Match.anyValue(),
           SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerRole'), 'Arn'] },
           SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SchedulerDeadLetterQueue'), 'Arn'] },

@@ -6,6 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,8 +32,37 @@ const TOKEN = 'bundled-handler-token';
 let dynamodb: LocalDynamoDb;
 let outDir: string;
 
+/**
+ * Step Functions' StartExecution as the SDK meets it over HTTP (JSON 1.0): the answers are queued by
+ * each test, the requests kept, so the bundled start-occurrence function is seen to name the
+ * execution and to tell an existing one from a failure.
+ */
+const stepFunctions = {
+  server: undefined as Server | undefined,
+  endpoint: '',
+  requests: [] as { target: string; body: Record<string, unknown> }[],
+  answers: [] as { status: number; body: unknown }[],
+};
+
 beforeAll(async () => {
   dynamodb = await startDynalite();
+  stepFunctions.server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk) => {
+      text += chunk;
+    });
+    request.on('end', () => {
+      stepFunctions.requests.push({
+        target: String(request.headers['x-amz-target']),
+        body: JSON.parse(text),
+      });
+      const answer = stepFunctions.answers.shift() ?? { status: 500, body: { __type: 'InternalFailure' } };
+      response.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => stepFunctions.server?.listen(0, '127.0.0.1', resolve));
+  stepFunctions.endpoint = `http://127.0.0.1:${(stepFunctions.server.address() as AddressInfo).port}`;
   const stores = { client: dynamodb.docClient, tableName: dynamodb.tableName };
   await bootstrapAdmin(
     {
@@ -61,6 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dynamodb?.close();
+  await new Promise((resolve) => stepFunctions.server?.close(resolve));
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
@@ -83,6 +115,7 @@ process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));`,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.endpoint,
       TABLE_NAME: dynamodb.tableName,
       POWERTOOLS_SERVICE_NAME: 'countersign',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
@@ -90,7 +123,7 @@ process.stdout.write('\\n@@RESULT@@' + JSON.stringify(result ?? null));`,
       SCHEDULE_GROUP_NAME: 'countersign',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
       SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dlq',
-      SCHEDULER_TARGET_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:run',
+      SCHEDULER_TARGET_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:start-occurrence',
       INPUT_KEY_PARAMETER: '/countersign/Countersign-Workflow-InputKey',
       EVENT_BUS_NAME: 'countersign-events',
     },
@@ -202,5 +235,67 @@ describe('Bundled handlers', () => {
   it('reconcile: lists scheduled jobs from the table and reports the pass', async () => {
     const result = await invoke('reconcile', { source: 'aws.events', 'detail-type': 'Scheduled Event' });
     expect(result).toEqual({ checked: 0, repaired: 0, failed: 0, abandonedRuns: 0, handoffsFinished: 0 });
+  });
+
+  describe('start-occurrence', () => {
+    const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:run';
+    const occurrence = {
+      scheduled_job_id: '3f2b8c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d',
+      scheduled_time: '2030-01-01T01:00:00Z',
+    };
+    // occurrenceResultId(id, '2030-01-01T01:00:00.000Z'): the job result the occurrence will have.
+    const name = '161f021f-0e72-897c-946e-326c01ef5f67';
+
+    it('starts the execution named after the occurrence, and takes an existing one for started', async () => {
+      // Prepare
+      stepFunctions.requests.length = 0;
+      stepFunctions.answers.push(
+        {
+          status: 200,
+          body: { executionArn: `arn:aws:states:us-east-1:123456789012:execution:run:${name}`, startDate: 1 },
+        },
+        { status: 400, body: { __type: 'com.amazonaws.states#ExecutionAlreadyExists', message: 'exists' } },
+      );
+
+      // Act
+      const first = await invoke('startOccurrence', occurrence);
+      const duplicate = await invoke('startOccurrence', occurrence);
+
+      // Assess
+      const execution = `arn:aws:states:us-east-1:123456789012:execution:run:${name}`;
+      expect(first).toEqual({ started: true, execution });
+      expect(duplicate).toEqual({ started: true, execution });
+      expect(stepFunctions.requests).toEqual([
+        {
+          target: 'AWSStepFunctions.StartExecution',
+          body: {
+            stateMachineArn: STATE_MACHINE,
+            name,
+            input: JSON.stringify({
+              scheduled_job_id: occurrence.scheduled_job_id,
+              scheduled_time: '2030-01-01T01:00:00.000Z',
+            }),
+          },
+        },
+        expect.objectContaining({ body: expect.objectContaining({ name }) }),
+      ]);
+    });
+
+    it('fails the invocation when the start is throttled, so that it is retried', async () => {
+      stepFunctions.answers.push(
+        ...Array.from({ length: 3 }, () => ({
+          status: 400,
+          body: { __type: 'ThrottlingException', message: 'Rate exceeded' },
+        })),
+      );
+      await expect(invoke('startOccurrence', occurrence)).rejects.toThrow(/Rate exceeded/);
+    });
+
+    it('refuses what no schedule sends without calling Step Functions', async () => {
+      stepFunctions.requests.length = 0;
+      const result = await invoke('startOccurrence', { ...occurrence, scheduled_time: 'tomorrow' });
+      expect(result).toEqual({ started: false, reason: 'invalid-input' });
+      expect(stepFunctions.requests).toEqual([]);
+    });
   });
 });

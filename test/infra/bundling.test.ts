@@ -7,7 +7,7 @@ import { CountersignStack } from '../../lib/countersign-stack';
 import { BUCKET_DEPLOYMENT_PREFIX } from './synth';
 
 describe('Function bundling', () => {
-  // One real synth bundles five functions with esbuild and the web page with Vite: slow on a busy machine.
+  // One real synth bundles six functions with esbuild and the web page with Vite: slow on a busy machine.
   it('bundles every function into a minified ES module, and builds the web page', {
     timeout: 120_000,
   }, () => {
@@ -24,7 +24,7 @@ describe('Function bundling', () => {
       .filter(([id]) => !id.startsWith(BUCKET_DEPLOYMENT_PREFIX))
       .map(([, fn]) => fn)
       .map((fn) => (fn.Metadata as Record<string, string>)['aws:asset:path']);
-    expect(assets).toHaveLength(5);
+    expect(assets).toHaveLength(6);
     for (const asset of assets) {
       const bundle = join(assembly.directory, asset ?? 'missing', 'index.mjs');
       expect(existsSync(bundle), bundle).toBe(true);

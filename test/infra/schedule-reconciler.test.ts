@@ -55,7 +55,9 @@ describe('Construct: ScheduleReconciler', () => {
           SCHEDULE_GROUP_NAME: group.Properties?.Name,
           SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulerRole/), 'Arn'] },
           SCHEDULER_DLQ_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulerDeadLetterQueue/), 'Arn'] },
-          SCHEDULER_TARGET_ARN: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
+          SCHEDULER_TARGET_ARN: {
+            'Fn::GetAtt': [expect.stringMatching(/^WorkflowStartOccurrenceFunction/), 'Arn'],
+          },
           STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
         },
       },

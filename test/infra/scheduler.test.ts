@@ -31,8 +31,9 @@ describe('Construct: Scheduler', () => {
     });
   });
 
-  it('lets schedules only start the run state machine and send to the dead-letter queue', () => {
+  it('lets schedules only invoke the start-occurrence function, unqualified, and send to the dead-letter queue', () => {
     const statements = statementsOfRole(template, roleId);
+    const targetId = stack.getLogicalId(stack.workflow.startOccurrence.function.node.defaultChild as never);
     expect(statements).toEqual([
       {
         Effect: 'Allow',
@@ -41,8 +42,8 @@ describe('Construct: Scheduler', () => {
       },
       {
         Effect: 'Allow',
-        Action: 'states:StartExecution',
-        Resource: { Ref: expect.stringMatching(/^WorkflowStateMachine/) },
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': [targetId, 'Arn'] },
       },
     ]);
   });

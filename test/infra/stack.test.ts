@@ -105,7 +105,7 @@ describe('Class: CountersignStack', () => {
 
   it('runs every function on Node.js 24 / arm64 untraced, with its own log group and the shared settings', () => {
     const functions = Object.values(ownResourcesOfType(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

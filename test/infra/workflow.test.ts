@@ -156,6 +156,58 @@ describe('Construct: Workflow', () => {
     expect(resourcesOfType(template, 'AWS::KMS::Key')).toEqual({});
   });
 
+  describe("start-occurrence, every schedule's target", () => {
+    const functionId = functionLogicalId('WorkflowStartOccurrence');
+    const [stateMachineId] = onlyResourceOfType(template, 'AWS::StepFunctions::StateMachine');
+    const [queueId] = onlyResourceOfType(template, 'AWS::SQS::Queue');
+
+    it('is a small arm64 function that knows the state machine and not the table', () => {
+      const fn = resourcesOfType(template, 'AWS::Lambda::Function')[functionId];
+      expect(fn?.Properties).toMatchObject({
+        Description: 'Countersign: starts the run workflow for a scheduled occurrence, once',
+        MemorySize: 128,
+        Architectures: ['arm64'],
+        Timeout: 10,
+      });
+      expect(fn?.Properties?.Environment).toEqual({
+        Variables: {
+          STATE_MACHINE_ARN: { Ref: stateMachineId },
+          POWERTOOLS_SERVICE_NAME: 'countersign',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        },
+      });
+    });
+
+    it("may only start executions of the run state machine, dead-letter to the schedules' queue and log", () => {
+      const statements = statementsOfRole(template, roleOfFunction(template, 'WorkflowStartOccurrence'));
+      expect(allowedActions(statements)).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+        'states:StartExecution',
+      ]);
+      expect(statements.filter((statement) => statement.Action === 'states:StartExecution')).toEqual([
+        { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: stateMachineId } },
+      ]);
+      expect(statements.filter((statement) => [statement.Action].flat().includes('sqs:SendMessage'))).toEqual(
+        [expect.objectContaining({ Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })],
+      );
+    });
+
+    it("retries a failed start within the schedules' event age, then dead-letters it to their queue", () => {
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: functionId },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    });
+  });
+
   describe('with a customer-managed key', () => {
     const { template: withKey } = synthesize({ inputSealing: 'customer-managed-key' });
     const [inputKeyId, inputKey] = onlyResourceOfType(withKey, 'AWS::KMS::Key');

@@ -1,15 +1,17 @@
 import {
   ConflictException,
-  CreateScheduleCommand,
   type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
   ResourceNotFoundException,
-  UpdateScheduleCommand,
   ValidationException,
 } from '@aws-sdk/client-scheduler';
 import { describe, expect, it } from 'vitest';
 import { toCreateScheduleInput } from '../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  UpdateScheduleCommand,
+} from '../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import { LocalScheduler } from '../../local/local-scheduler';
 import { CONFIG, ID, scheduledJob } from '../support/local-scheduler-harness';
 

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toCreateScheduleInput } from '../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import { CreateScheduleCommand } from '../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import type { ScheduleRequest } from '../../lambdas/core/schedules';
 import { CONFIG, HOUR_MS, harness, ID, scheduledJob } from '../support/local-scheduler-harness';
 
@@ -170,7 +170,11 @@ describe('Class: LocalScheduler, driven by EventBridgeScheduleGateway', () => {
     const paused = await gateway.describe(ID);
 
     // Assess
-    expect([before, created, paused]).toEqual([undefined, { state: 'ENABLED' }, { state: 'DISABLED' }]);
+    expect([before, created, paused]).toEqual([
+      undefined,
+      { state: 'ENABLED', currentTarget: true },
+      { state: 'DISABLED', currentTarget: true },
+    ]);
   });
 
   it('keeps schedules across a restart on the same directory and fires them from the new process', async () => {

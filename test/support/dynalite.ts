@@ -1,14 +1,18 @@
 /**
- * An in-process dynalite on a free loopback port, reached through the real @aws-sdk clients, with
- * the application's table created from the same schema the stack deploys.
+ * An in-process dynalite on a free loopback port, reached through the functions' own DynamoDB client
+ * (`client`, `docClient`) and, for tests that inspect the table from outside, the AWS SDK's
+ * (`sdkClient`), with the application's table created from the same schema the stack deploys.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/document-client';
+import {
+  createDocumentClient,
+  type DocumentClient,
+  DynamoDbClient,
+} from '../../lambdas/adapters/dynamodb/document-client';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/table-schema';
 
 interface DynaliteOptions {
@@ -25,8 +29,9 @@ const dynalite = createRequire(import.meta.url)('dynalite') as (options?: Dynali
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
-  readonly client: DynamoDBClient;
-  readonly docClient: DynamoDBDocumentClient;
+  readonly client: DynamoDbClient;
+  readonly docClient: DocumentClient;
+  readonly sdkClient: DynamoDBClient;
   /** A table created at start. */
   readonly tableName: string;
   /** Creates another empty table (for tests that need a list to themselves) and returns its name. */
@@ -45,7 +50,13 @@ export async function startDynalite(options: { readonly path?: string } = {}): P
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
+  const client = new DynamoDbClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+    maxAttempts: 1,
+  });
+  const sdkClient = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -64,10 +75,11 @@ export async function startDynalite(options: { readonly path?: string } = {}): P
     endpoint,
     client,
     docClient,
+    sdkClient,
     tableName,
     newTable,
     close: async () => {
-      client.destroy();
+      sdkClient.destroy();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );

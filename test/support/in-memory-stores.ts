@@ -253,12 +253,15 @@ export class RecordingScheduleGateway implements ScheduleGateway {
   failPutWith: Error | undefined;
   /** Fails the puts of these scheduled jobs only. */
   readonly failPutOf = new Map<string, Error>();
+  /** Schedules that still invoke an earlier target, until they are put again. */
+  readonly outdatedTargets = new Set<string>();
 
   async put(job: ScheduledJob): Promise<void> {
     this.calls.push(`put:${job.id}:${job.enabled ? 'ENABLED' : 'DISABLED'}`);
     const failure = this.failPutWith ?? this.failPutOf.get(job.id);
     if (failure) throw failure;
     this.schedules.set(job.id, job);
+    this.outdatedTargets.delete(job.id);
   }
 
   async delete(scheduledJobId: string): Promise<void> {
@@ -268,6 +271,11 @@ export class RecordingScheduleGateway implements ScheduleGateway {
 
   async describe(scheduledJobId: string): Promise<ScheduleState | undefined> {
     const schedule = this.schedules.get(scheduledJobId);
-    return schedule && { state: schedule.enabled ? 'ENABLED' : 'DISABLED' };
+    return (
+      schedule && {
+        state: schedule.enabled ? 'ENABLED' : 'DISABLED',
+        currentTarget: !this.outdatedTargets.has(scheduledJobId),
+      }
+    );
   }
 }

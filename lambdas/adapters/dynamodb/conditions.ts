@@ -5,10 +5,10 @@
  * that only concern storage (an item exists, a reservation still names its holder) are named here.
  * Placeholders are generated, so expressions can be combined without clashing.
  */
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { Condition } from '../../core/conditions';
 import { ConflictError } from '../../core/errors';
-import { isConditionalCheckFailed } from './document-client';
+import { type DocumentClient, isConditionalCheckFailed, PutCommand, UpdateCommand } from './document-client';
 
 export interface Expression {
   readonly expression: string;
@@ -147,7 +147,7 @@ function conditionalUpdateCommand(
  * undefined when the condition did not hold.
  */
 export async function updateIf(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   update: ConditionalUpdate,
   condition: Expression,
 ): Promise<Record<string, unknown> | undefined> {
@@ -169,7 +169,7 @@ export async function updateIf(
  * logs); true when it was applied.
  */
 export function applyIf(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   update: ConditionalUpdate,
   condition: Expression,
 ): Promise<boolean> {
@@ -181,7 +181,7 @@ export function applyIf(
 
 /** Puts an item that must not exist yet; a taken key is a ConflictError with `message`. */
 export async function putIfAbsent(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   put: { readonly TableName: string; readonly Item: Record<string, unknown> },
   message: string,
 ): Promise<void> {

@@ -1,4 +1,3 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, StaleStateError } from '../../core/errors';
 import type { JobResult, JobResultFilter, JobResultStatus } from '../../core/job-results';
 import type { LogLine } from '../../core/jobs';
@@ -18,6 +17,7 @@ import {
   writeIf,
 } from './conditions';
 import type { DynamoDbStoreOptions } from './document-client';
+import { type DocumentClient, GetCommand, UpdateCommand } from './document-client';
 import {
   fitLogs,
   LOG_BYTE_BUDGET,
@@ -93,7 +93,7 @@ function statusKeyValues(status: JobResultStatus): Record<':gsi3pk' | ':gsi4pk',
 }
 
 export class DynamoDbJobResultStore implements JobResultStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
 
   constructor({ client, tableName }: DynamoDbStoreOptions) {

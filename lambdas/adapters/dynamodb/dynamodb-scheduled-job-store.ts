@@ -13,7 +13,7 @@
  * a create that is between its two writes from having its reservation taken; it is far longer than an
  * API request can live (API Gateway gives up after 30 s), so that create has finished or died by then.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
 import { systemClock } from '../../core/clock';
 import { ConflictError } from '../../core/errors';
 import { MESSAGES } from '../../core/messages';
@@ -40,6 +40,7 @@ import {
   writeIf,
 } from './conditions';
 import type { DynamoDbStoreOptions } from './document-client';
+import { DeleteCommand, type DocumentClient, GetCommand, PutCommand } from './document-client';
 import {
   SCHEDULED_JOB_INDEX_ATTRIBUTES,
   type ScheduledJobResidualFilter,
@@ -236,7 +237,7 @@ export interface DynamoDbScheduledJobStoreOptions extends DynamoDbStoreOptions {
 }
 
 export class DynamoDbScheduledJobStore implements ScheduledJobStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
   private readonly clock: Clock;
 

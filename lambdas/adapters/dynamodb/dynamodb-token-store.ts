@@ -1,9 +1,9 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { TokenStore } from '../../core/ports';
 import type { Token } from '../../core/users';
 import { itemExists, putIfAbsent, writeIf } from './conditions';
 import type { DynamoDbStoreOptions } from './document-client';
+import { DeleteCommand, type DocumentClient, GetCommand, QueryCommand } from './document-client';
 import { indexAttributes, tokenByIdQuery, tokenKey, tokenListQuery } from './keys';
 import { countByReading } from './list-counts';
 import { tokenFromItem, tokenToItem } from './mappers';
@@ -13,7 +13,7 @@ import { queryPage } from './query-page';
 const TOKEN_KEY_TAKEN = 'A token with this key already exists.';
 
 export class DynamoDbTokenStore implements TokenStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
 
   constructor({ client, tableName }: DynamoDbStoreOptions) {

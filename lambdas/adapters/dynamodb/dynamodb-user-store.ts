@@ -1,17 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { MESSAGES } from '../../core/messages';
 import type { Page, PageRequest } from '../../core/pagination';
 import type { UserStore } from '../../core/ports';
 import type { User } from '../../core/users';
 import { putIfAbsent } from './conditions';
 import type { DynamoDbStoreOptions } from './document-client';
+import { type DocumentClient, GetCommand } from './document-client';
 import { userKey, userListQuery } from './keys';
 import { countByReading } from './list-counts';
 import { userFromItem, userToItem } from './mappers';
 import { queryPage } from './query-page';
 
 export class DynamoDbUserStore implements UserStore {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
 
   constructor({ client, tableName }: DynamoDbStoreOptions) {

@@ -19,13 +19,13 @@
  * their most selective partition) are counted by reading their partition's keys each time.
  */
 import {
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   GetCommand,
+  isConditionalCheckFailed,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from './document-client';
+} from './document-client';
 import { type CounterSlot, type IndexQuery, indexAttributes } from './keys';
 import type { QueryFilter } from './query-page';
 
@@ -46,7 +46,7 @@ function counterKey(item: string) {
 }
 
 interface Table {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
 }
 

@@ -20,7 +20,7 @@
  * `prev` from its position could leave out the item there. Likewise an empty page before the first
  * match has a `first` cursor as its `next`. Unfiltered lists keep the rule for shrunk lists above.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+
 import { BadRequestError } from '../../core/errors';
 import { MESSAGES } from '../../core/messages';
 import { MAX_PAGE_SIZE, type Page, type PageRequest } from '../../core/pagination';
@@ -32,6 +32,7 @@ import {
   encodeCursor,
   queryHash,
 } from './cursor';
+import { type DocumentClient, QueryCommand, type QueryCommandInput } from './document-client';
 import { type IndexQuery, indexAttributes, indexKeyAttributeNames } from './keys';
 
 export type Item = Record<string, unknown>;
@@ -53,7 +54,7 @@ export interface QueryFilter {
 const PAGING_PLACEHOLDERS = new Set(['#pk', '#sk', ':pk', ':prefix', ':position']);
 
 interface StoreQuery<T> {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
   /** The order the reader sees, by the index's sort key. */
   readonly order: ListOrder;
@@ -189,7 +190,7 @@ function filterHashParts(filter: QueryFilter | undefined): string[] {
  * requests; `lastEvaluatedKey` is where it stopped, or undefined when the partition was read to its end.
  */
 async function queryUpTo(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   input: QueryCommandInput,
   wanted: number,
   filter: QueryFilter | undefined,

@@ -1,9 +1,5 @@
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  DescribeTableCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbClient } from './document-client';
 import { INDEX_NAMES, indexAttributes } from './keys';
 
 /**
@@ -43,18 +39,20 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
  * it and its indexes are ACTIVE. For local and test use; the deployed table belongs to the CDK stack.
  */
 export async function ensureTable(
-  client: DynamoDBClient,
+  client: DynamoDbClient,
   tableName: string,
   { timeoutMs = 30_000, pollMs = 50 }: { timeoutMs?: number; pollMs?: number } = {},
 ): Promise<void> {
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.call('CreateTable', { ...createTableInput(tableName) });
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
   }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table: table } = (await client.call('DescribeTable', {
+      TableName: tableName,
+    })) as Pick<DescribeTableCommandOutput, 'Table'>;
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every(
       (index) => index.IndexStatus === 'ACTIVE',
     );

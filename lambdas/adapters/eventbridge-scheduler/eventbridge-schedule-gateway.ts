@@ -1,11 +1,4 @@
-import {
-  CreateScheduleCommand,
-  type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  type SchedulerClient,
-  UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
+import type { CreateScheduleInput } from '@aws-sdk/client-scheduler';
 import { isRecordId, systemClock } from '../../core/clock';
 import type { Clock, ScheduleGateway, ScheduleState } from '../../core/ports';
 import {
@@ -14,22 +7,29 @@ import {
   type ScheduledJob,
 } from '../../core/scheduled-jobs';
 import type { ScheduledWorkflowInput } from '../../workflow/run-job-workflow';
+import type { CommandSender } from '../aws/aws-client';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  UpdateScheduleCommand,
+} from './scheduler-client';
 
 /** Where every schedule of this deployment lives and what it invokes. */
 export interface ScheduleTargetConfig {
   /** The deployment's schedule group. */
   readonly groupName: string;
-  /** The run-job state machine. */
+  /** The start-occurrence function, which starts the run workflow for each occurrence. */
   readonly targetArn: string;
-  /** The role schedules assume to start the state machine and write to the dead-letter queue. */
+  /** The role schedules assume to invoke the target and write to the dead-letter queue. */
   readonly roleArn: string;
   /** SQS queue for invocations that still fail once the retry policy is spent. */
   readonly deadLetterQueueArn: string;
 }
 
 export interface EventBridgeScheduleGatewayProps extends ScheduleTargetConfig {
-  /** The SDK client, or the local emulator that accepts the same commands. */
-  readonly client: Pick<SchedulerClient, 'send'>;
+  /** The Scheduler client (./scheduler-client.ts), or the local emulator that takes the same commands. */
+  readonly client: CommandSender;
   /**
    * Decides whether a recurring schedule's start date is still ahead (see {@link toCreateScheduleInput}).
    * @default systemClock
@@ -151,11 +151,14 @@ export class EventBridgeScheduleGateway implements ScheduleGateway {
 
   async describe(scheduledJobId: string): Promise<ScheduleState | undefined> {
     try {
-      const { State: state } = await this.props.client.send(
+      const { State: state, Target: target } = await this.props.client.send(
         new GetScheduleCommand({ Name: scheduleNameFor(scheduledJobId), GroupName: this.props.groupName }),
       );
       // EventBridge always answers with a State; one it did not would be a schedule that does not fire.
-      return { state: state === 'ENABLED' ? 'ENABLED' : 'DISABLED' };
+      return {
+        state: state === 'ENABLED' ? 'ENABLED' : 'DISABLED',
+        currentTarget: target?.Arn === this.props.targetArn,
+      };
     } catch (error) {
       if (isServiceError(error, 'ResourceNotFoundException')) return undefined;
       throw error;

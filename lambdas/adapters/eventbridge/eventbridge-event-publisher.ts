@@ -1,5 +1,6 @@
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { DomainEvent, EventPublisher } from '../../core/ports';
+import type { CommandSender } from '../aws/aws-client';
+import { PutEventsCommand } from './eventbridge-client';
 
 export const EVENT_SOURCE = 'countersign';
 
@@ -42,7 +43,7 @@ export function eventDetail(event: DomainEvent): Record<string, unknown> {
 export class EventBridgeEventPublisher implements EventPublisher {
   constructor(
     private readonly props: {
-      readonly client: EventBridgeClient;
+      readonly client: CommandSender;
       readonly eventBusName: string;
       readonly onError?: ((error: unknown, event: DomainEvent) => void) | undefined;
     },

@@ -1,13 +1,8 @@
-import {
-  DecryptCommand,
-  GenerateDataKeyCommand,
-  IncorrectKeyException,
-  InvalidCiphertextException,
-  type KMSClient,
-} from '@aws-sdk/client-kms';
 import { SealedInputError } from '../../core/errors';
 import type { InputSealer } from '../../core/ports';
+import type { CommandSender } from '../aws/aws-client';
 import { openWithDataKey, parseSealedInput, sealWithDataKey } from '../crypto/sealed-input-format';
+import { DecryptCommand, GenerateDataKeyCommand } from './kms-client';
 
 /** The one encryption context key; the key's IAM grants allow no other. */
 export const ENCRYPTION_CONTEXT_KEY = 'job_result_id';
@@ -18,7 +13,7 @@ export const ENCRYPTION_CONTEXT_KEY = 'job_result_id';
  * recorded in CloudTrail) can open the input.
  */
 export class KmsInputSealer implements InputSealer {
-  constructor(private readonly props: { readonly client: KMSClient; readonly keyId: string }) {}
+  constructor(private readonly props: { readonly client: CommandSender; readonly keyId: string }) {}
 
   async seal(data: Record<string, unknown>, context: { readonly jobResultId: string }): Promise<string> {
     const generated = await this.props.client.send(
@@ -49,7 +44,10 @@ export class KmsInputSealer implements InputSealer {
       ));
     } catch (error) {
       // KMS answers a wrong encryption context, or a data key of another key, this way.
-      if (error instanceof InvalidCiphertextException || error instanceof IncorrectKeyException) {
+      if (
+        error instanceof Error &&
+        (error.name === 'InvalidCiphertextException' || error.name === 'IncorrectKeyException')
+      ) {
         throw new SealedInputError(undefined, { cause: error });
       }
       throw error;

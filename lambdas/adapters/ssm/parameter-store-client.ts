@@ -1,10 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { lambdaCredentials } from '../aws/lambda-credentials';
+import { AwsClient, type AwsClientOptions, AwsServiceError } from '../aws/aws-client';
 
 /**
  * The two Parameter Store calls the input sealer makes (GetParameter with decryption, and PutParameter
- * if absent), signed with SigV4 by the SDK's own signer and sent with Node's fetch.
+ * if absent), through the functions' signed client (../aws/aws-client.ts).
  *
  * Not `@aws-sdk/client-ssm`: an SDK client registers every error class of its service for its
  * deserializer, and Systems Manager has some 250 of them, so that client adds 78 KiB (a quarter of
@@ -31,9 +29,8 @@ export class ParameterStoreError extends Error {
   }
 }
 
-export interface ParameterStoreClientOptions {
-  readonly region: string;
-  readonly credentials: typeof lambdaCredentials;
+export interface ParameterStoreClientOptions
+  extends Pick<AwsClientOptions, 'region' | 'credentials' | 'maxAttempts' | 'sleep'> {
   /** @default `https://ssm.<region>.amazonaws.com` */
   readonly endpoint?: string;
   /** @default 5000 */
@@ -41,17 +38,10 @@ export interface ParameterStoreClientOptions {
 }
 
 export class ParameterStoreClient implements ParameterStore {
-  private readonly signer: SignatureV4;
-  private readonly endpoint: URL;
+  private readonly client: AwsClient;
 
-  constructor(private readonly options: ParameterStoreClientOptions) {
-    this.signer = new SignatureV4({
-      service: 'ssm',
-      region: options.region,
-      credentials: options.credentials,
-      sha256: NodeSha256,
-    });
-    this.endpoint = new URL(options.endpoint ?? `https://ssm.${options.region}.amazonaws.com`);
+  constructor(options: ParameterStoreClientOptions) {
+    this.client = new AwsClient({ timeoutMs: 5000, ...options, service: 'ssm', serviceId: 'SSM' });
   }
 
   async getSecureString(name: string): Promise<string | undefined> {
@@ -86,64 +76,13 @@ export class ParameterStoreClient implements ParameterStore {
   }
 
   private async call(operation: string, input: Record<string, unknown>): Promise<unknown> {
-    const body = JSON.stringify(input);
-    const signed = await this.signer.sign({
-      method: 'POST',
-      protocol: this.endpoint.protocol,
-      hostname: this.endpoint.hostname,
-      ...(this.endpoint.port === '' ? {} : { port: Number(this.endpoint.port) }),
-      path: '/',
-      query: {},
-      headers: {
-        host: this.endpoint.host,
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': `AmazonSSM.${operation}`,
-      },
-      body,
-    });
-    const response = await fetch(this.endpoint, {
-      method: 'POST',
-      headers: signed.headers,
-      body,
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-    });
-    const text = await response.text();
-    const json: unknown = text === '' ? {} : JSON.parse(text);
-    if (response.ok) return json;
-    const {
-      __type: type,
-      message,
-      Message,
-    } = json as { __type?: string; message?: string; Message?: string };
-    throw new ParameterStoreError(
-      (type ?? 'UnknownError').split('#').pop() as string,
-      message ?? Message ?? text,
-      response.status,
-    );
-  }
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytes(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape the SDK's signer asks for. */
-class NodeSha256 {
-  private readonly hash;
-
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
+    try {
+      return await this.client.json(`AmazonSSM.${operation}`, input, '1.1');
+    } catch (error) {
+      if (error instanceof AwsServiceError) {
+        throw new ParameterStoreError(error.name, error.message, error.$metadata.httpStatusCode);
+      }
+      throw error;
+    }
   }
 }

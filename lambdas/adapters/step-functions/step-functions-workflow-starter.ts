@@ -1,13 +1,14 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { WorkflowRun, WorkflowStarter } from '../../core/ports';
 import { occurrenceExecution, toWorkflowInput } from '../../workflow/run-job-workflow';
+import type { CommandSender } from '../aws/aws-client';
+import { StartExecutionCommand } from './sfn-client';
 
 /**
  * Starts the run workflow with the job result id as the execution name: Step Functions refuses a
  * second execution of the same name, so a retried start can never run the job twice.
  */
 export class StepFunctionsWorkflowStarter implements WorkflowStarter {
-  constructor(private readonly props: { readonly client: SFNClient; readonly stateMachineArn: string }) {}
+  constructor(private readonly props: { readonly client: CommandSender; readonly stateMachineArn: string }) {}
 
   startRun(request: WorkflowRun): Promise<string> {
     return this.start(request.jobResultId, toWorkflowInput(request));
@@ -32,7 +33,7 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
       );
       return started.executionArn ?? this.executionArn(name);
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return this.executionArn(name);
+      if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return this.executionArn(name);
       throw error;
     }
   }

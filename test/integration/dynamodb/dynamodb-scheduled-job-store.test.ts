@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, PutCommand } from '../../../lambdas/adapters/dynamodb/document-client';
 import {
   DynamoDbScheduledJobStore,
   ORPHAN_TAKEOVER_MS,

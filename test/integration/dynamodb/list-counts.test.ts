@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, UpdateCommand } from '../../../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../../../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../../../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
 import { and, oneOf } from '../../../lambdas/core/conditions';

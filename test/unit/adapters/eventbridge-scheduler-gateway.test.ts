@@ -1,26 +1,27 @@
 import {
   ConflictException,
-  CreateScheduleCommand,
   type CreateScheduleInput,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
   ResourceNotFoundException,
-  SchedulerClient,
   ThrottlingException,
-  UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   EventBridgeScheduleGateway,
   toCreateScheduleInput,
 } from '../../../lambdas/adapters/eventbridge-scheduler/eventbridge-schedule-gateway';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  UpdateScheduleCommand,
+} from '../../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import type { ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
 import {
   type ScheduleRequest,
   toSchedulerSchedule,
   validateScheduleRequest,
 } from '../../../lambdas/core/schedules';
+import { mockCommands } from '../../support/command-mock';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
 const ID = '0b7c6f1e-2d3a-4c5b-9e8f-7a6b5c4d3e2f';
@@ -81,9 +82,9 @@ function expectedInput(fields: Partial<CreateScheduleInput>): CreateScheduleInpu
 }
 
 describe('Class: EventBridgeScheduleGateway', () => {
-  const schedulerMock = mockClient(SchedulerClient);
+  const schedulerMock = mockCommands();
   const gateway = new EventBridgeScheduleGateway({
-    client: new SchedulerClient({ region: 'eu-west-1' }),
+    client: schedulerMock.client,
     ...CONFIG,
     clock: { now: () => NOW },
   });
@@ -237,7 +238,7 @@ describe('Class: EventBridgeScheduleGateway', () => {
       schedulerMock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
       const job = scheduledJob({ name: 'nightly', interval: 'hourly', start_time: '2026-02-01T10:15:00Z' });
       const later = new EventBridgeScheduleGateway({
-        client: new SchedulerClient({ region: 'eu-west-1' }),
+        client: schedulerMock.client,
         ...CONFIG,
         clock: { now: () => new Date('2026-03-01T00:00:00Z') },
       });
@@ -391,18 +392,39 @@ describe('Class: EventBridgeScheduleGateway', () => {
   describe('Method: describe', () => {
     it.each(['ENABLED', 'DISABLED'] as const)('reads a %s schedule by the id in the group', async (state) => {
       // Prepare
-      schedulerMock.on(GetScheduleCommand).resolves({ Name: ID, GroupName: CONFIG.groupName, State: state });
+      schedulerMock.on(GetScheduleCommand).resolves({
+        Name: ID,
+        GroupName: CONFIG.groupName,
+        State: state,
+        Target: { Arn: CONFIG.targetArn, RoleArn: CONFIG.roleArn },
+      });
 
       // Act
       const described = await gateway.describe(ID);
 
       // Assess
-      expect(described).toEqual({ state });
+      expect(described).toEqual({ state, currentTarget: true });
       expect(schedulerMock.calls()).toHaveLength(1);
       expect(schedulerMock.commandCalls(GetScheduleCommand)[0]?.args[0].input).toEqual({
         Name: ID,
         GroupName: CONFIG.groupName,
       });
+    });
+
+    it('tells a schedule that invokes an earlier target (the state machine itself) from a current one', async () => {
+      // Prepare
+      schedulerMock.on(GetScheduleCommand).resolves({
+        Name: ID,
+        GroupName: CONFIG.groupName,
+        State: 'ENABLED',
+        Target: { Arn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:Old', RoleArn: CONFIG.roleArn },
+      });
+
+      // Act
+      const described = await gateway.describe(ID);
+
+      // Assess
+      expect(described).toEqual({ state: 'ENABLED', currentTarget: false });
     });
 
     it('answers undefined for a schedule that does not exist', async () => {

@@ -1,22 +1,20 @@
 import {
-  DecryptCommand,
   type DecryptCommandInput,
-  GenerateDataKeyCommand,
   InvalidCiphertextException,
-  KMSClient,
   KMSInternalException,
 } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DecryptCommand, GenerateDataKeyCommand } from '../../../lambdas/adapters/kms/kms-client';
 import { KmsInputSealer } from '../../../lambdas/adapters/kms/kms-input-sealer';
 import { SealedInputError } from '../../../lambdas/core/errors';
+import { mockCommands } from '../../support/command-mock';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const DATA_KEY = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 const DATA_KEY_BLOB = Uint8Array.from({ length: 184 }, (_, i) => (i * 7) % 256);
 const SECRET = { secret: 'hunter2' };
 
-const kms = mockClient(KMSClient);
+const kms = mockCommands();
 
 /** KMS as it behaves: the data key back only for its own blob and the encryption context it was made with. */
 function kmsWithOneDataKey(jobResultId: string) {
@@ -38,7 +36,7 @@ function kmsWithOneDataKey(jobResultId: string) {
 }
 
 function sealer() {
-  return new KmsInputSealer({ client: new KMSClient({ region: 'eu-west-1' }), keyId: KEY_ARN });
+  return new KmsInputSealer({ client: kms.client, keyId: KEY_ARN });
 }
 
 describe('Class: KmsInputSealer', () => {

@@ -50,6 +50,7 @@ const client = () =>
       secretAccessKey: 'secret',
       sessionToken: 'token',
     }),
+    sleep: async () => undefined,
   });
 
 describe('Class: ParameterStoreClient', () => {
@@ -79,7 +80,7 @@ describe('Class: ParameterStoreClient', () => {
       expect(await client().getSecureString('/missing')).toBeUndefined();
     });
 
-    it('throws what Systems Manager answered otherwise, named', async () => {
+    it('throws what Systems Manager answered otherwise, named, once throttling has been retried', async () => {
       answer = {
         status: 400,
         body: { __type: 'com.amazonaws.ssm#ThrottlingException', message: 'Rate exceeded' },
@@ -89,6 +90,7 @@ describe('Class: ParameterStoreClient', () => {
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ParameterStoreError);
       expect(error).toMatchObject({ code: 'ThrottlingException', statusCode: 400 });
+      expect(received).toHaveLength(3);
     });
   });
 

@@ -103,6 +103,39 @@ describe('Function: reconcileSchedules', () => {
     });
   });
 
+  it.each([
+    ['ENABLED', {}],
+    ['DISABLED', { enabled: false }],
+  ] as const)(
+    'puts a %s schedule made before the target changed at the current target, without an alarm',
+    async (state, overrides) => {
+      // Prepare
+      const d = deps();
+      const job = await stored(d, overrides);
+      scheduleOf(d, job, state);
+      d.scheduler.outdatedTargets.add(job.id);
+      const onRepaired = vi.fn();
+
+      // Act
+      const summary = await reconcileSchedules(d, { onRepaired });
+      const again = await reconcileSchedules(d);
+
+      // Assess
+      expect(summary).toEqual({ checked: 1, repaired: 1, failed: 0 });
+      expect(again).toEqual({ checked: 1, repaired: 0, failed: 0 });
+      expect(d.scheduler.calls).toEqual([`put:${job.id}:${state}`]);
+      expect(d.scheduler.outdatedTargets.size).toBe(0);
+      expect(onRepaired).toHaveBeenCalledExactlyOnceWith({
+        scheduledJobId: job.id,
+        found: state,
+        put: state,
+        outdatedTarget: true,
+      });
+      // An upgrade re-points every schedule once; SchedulesRepaired alarms on failures only.
+      expect(d.metrics.count('SchedulesRepaired')).toBe(0);
+    },
+  );
+
   it('enables the schedule of a resumed job that is still DISABLED', async () => {
     // Prepare
     const d = deps();
@@ -318,6 +351,6 @@ describe('Function: reconcileSchedules (racing a resume)', () => {
       `put:${job.id}:DISABLED`,
       `put:${job.id}:ENABLED`,
     ]);
-    expect(await gateway.describe(job.id)).toEqual({ state: 'ENABLED' });
+    expect(await gateway.describe(job.id)).toEqual({ state: 'ENABLED', currentTarget: true });
   });
 });
