@@ -5,7 +5,7 @@
  *
  * Not the AWS SDK's clients: each one brings the SDK's schema-driven serde, its endpoint rule
  * engine and every error class of its service, some 250 KiB of a function's bundle before a line of
- * ours and a third of its cold start. Countersign makes eleven kinds of call to six services that all
+ * ours and a third of its cold start. Countersign makes fifteen kinds of call to six services that all
  * speak JSON (DynamoDB, Step Functions, EventBridge, KMS and Systems Manager the `awsJson` protocol:
  * a POST with the operation in `X-Amz-Target`; Scheduler `restJson1`: the operation in the method
  * and path). test/unit/adapters/aws-client.test.ts holds each request this module sends against
