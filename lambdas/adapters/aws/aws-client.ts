@@ -8,7 +8,7 @@
  * ours and a third of its cold start. Countersign makes fifteen kinds of call to six services that all
  * speak JSON (DynamoDB, Step Functions, EventBridge, KMS and Systems Manager the `awsJson` protocol:
  * a POST with the operation in `X-Amz-Target`; Scheduler `restJson1`: the operation in the method
- * and path). test/unit/adapters/aws-client.test.ts holds each request this module sends against
+ * and path). test/unit/adapters/aws-wire.test.ts holds each request this module sends against
  * the one the pinned SDK sends for the same input, and its signatures against the SDK's signer.
  */
 import { createHash, createHmac } from 'node:crypto';
