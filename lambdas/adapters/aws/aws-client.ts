@@ -5,10 +5,10 @@
  *
  * Not the AWS SDK's clients: each one brings the SDK's schema-driven serde, its endpoint rule
  * engine and every error class of its service, some 250 KiB of a function's bundle before a line of
- * ours and a third of its cold start. Countersign makes eleven kinds of call to six services that all
+ * ours and a third of its cold start. Countersign makes fifteen kinds of call to six services that all
  * speak JSON (DynamoDB, Step Functions, EventBridge, KMS and Systems Manager the `awsJson` protocol:
  * a POST with the operation in `X-Amz-Target`; Scheduler `restJson1`: the operation in the method
- * and path). test/unit/adapters/aws-client.test.ts holds each request this module sends against
+ * and path). test/unit/adapters/aws-wire.test.ts holds each request this module sends against
  * the one the pinned SDK sends for the same input, and its signatures against the SDK's signer.
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -97,7 +97,7 @@ const THROTTLING_CODES = new Set([
 /** The SDK's transient error codes and statuses, and the network failures it retries. */
 const TRANSIENT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 const MAX_BACKOFF_MS = 20_000;
 
 /** Connections are kept open between invocations, as the SDK's handler keeps them. */
@@ -167,7 +167,8 @@ export class AwsClient {
       credentials: await this.options.credentials(),
       date: new Date(),
     });
-    const query = new URLSearchParams(request.query ?? {}).toString();
+    // Encoded as the signature's canonical query is (RFC 3986: a space is %20, never `+`).
+    const query = canonicalQuery(request.query ?? {});
     const answer = await this.send(
       `${request.path}${query === '' ? '' : `?${query}`}`,
       request.method,
@@ -338,14 +339,10 @@ export function signRequest(request: SignableRequest): Record<string, string> {
   const canonicalHeaders = signed
     .map((name) => `${name}:${String(headers[name]).trim().replace(/\s+/g, ' ')}\n`)
     .join('');
-  const canonicalQuery = Object.keys(request.query)
-    .sort()
-    .map((key) => `${escapeUri(key)}=${escapeUri(request.query[key] as string)}`)
-    .join('&');
   const canonicalRequest = [
     request.method,
     canonicalPath(request.path),
-    canonicalQuery,
+    canonicalQuery(request.query),
     canonicalHeaders,
     signed.join(';'),
     payloadHash,
@@ -376,6 +373,13 @@ function signingKey(secret: string, day: string, region: string, service: string
     signingKeys.set(id, key);
   }
   return key;
+}
+
+function canonicalQuery(query: Readonly<Record<string, string>>): string {
+  return Object.keys(query)
+    .sort()
+    .map((key) => `${escapeUri(key)}=${escapeUri(query[key] as string)}`)
+    .join('&');
 }
 
 /** Each path segment escaped once more (every service but S3 signs the encoded path encoded again). */

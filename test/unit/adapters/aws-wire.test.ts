@@ -26,6 +26,7 @@ import { ParameterStoreClient } from '../../../lambdas/adapters/ssm/parameter-st
 import * as Sfn from '../../../lambdas/adapters/step-functions/sfn-client';
 
 interface Received {
+  readonly url: string;
   readonly method: string;
   readonly path: string;
   readonly query: Record<string, string>;
@@ -58,6 +59,7 @@ beforeAll(async () => {
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       received.push({
+        url: request.url ?? '',
         method: request.method ?? '',
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
@@ -616,6 +618,13 @@ describe('Class: AwsClient', () => {
       expect(error).toBeInstanceOf(AwsServiceError);
       expect(received).toHaveLength(3);
     }
+  });
+
+  it('sends the query encoded as it was signed (a space as %20, never +)', async () => {
+    answer = { status: 200, body: {} };
+    received = [];
+    await client().request({ method: 'GET', path: '/schedules/n', query: { groupName: 'a b+c/é' } });
+    expect(received[0]?.url).toBe('/schedules/n?groupName=a%20b%2Bc%2F%C3%A9');
   });
 
   it('does not retry what a retry cannot change (a failed condition, a validation error)', async () => {
