@@ -77,6 +77,14 @@ export class AwsServiceError extends Error {
   }
 }
 
+/**
+ * Whether `error` is the service's error of that name (`ConditionalCheckFailedException`, …). By
+ * name rather than class, so the local emulators' errors (and an SDK's, in tests) match too.
+ */
+export function isServiceError(error: unknown, ...names: readonly string[]): boolean {
+  return error instanceof Error && names.includes(error.name);
+}
+
 /** The SDK's throttling error codes: retried after a longer pause. */
 const THROTTLING_CODES = new Set([
   'BandwidthLimitExceeded',
@@ -127,12 +135,7 @@ export class AwsClient {
 
   /** An `awsJson` call: `target` is `<prefix>.<Operation>`, e.g. `DynamoDB_20120810.GetItem`. */
   json(target: string, input: object, version: '1.0' | '1.1'): Promise<unknown> {
-    return this.request({
-      method: 'POST',
-      path: '/',
-      headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target },
-      body: JSON.stringify(input),
-    });
+    return this.request(awsJsonRequest(target, input, version));
   }
 
   /** Sends the request, retrying what the SDK retries; the answer's JSON (`{}` for an empty one). */
@@ -433,6 +436,16 @@ export interface ServiceProtocol {
   fromResponse?(command: AwsCommand<object, unknown>, json: unknown): unknown;
 }
 
+/** An `awsJson` request: a POST of the input, the operation in `X-Amz-Target`. */
+function awsJsonRequest(target: string, input: object, version: '1.0' | '1.1'): AwsRequest {
+  return {
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amz-target': target },
+    body: JSON.stringify(input),
+  };
+}
+
 /** The `awsJson` protocols: the input as the body, the operation in `X-Amz-Target`. */
 export function awsJsonProtocol(
   targetPrefix: string,
@@ -443,15 +456,12 @@ export function awsJsonProtocol(
   } = {},
 ): ServiceProtocol {
   return {
-    toRequest: (command) => ({
-      method: 'POST',
-      path: '/',
-      headers: {
-        'content-type': `application/x-amz-json-${version}`,
-        'x-amz-target': `${targetPrefix}.${command.operation}`,
-      },
-      body: JSON.stringify(convert.input ? convert.input(command.operation, command.input) : command.input),
-    }),
+    toRequest: (command) =>
+      awsJsonRequest(
+        `${targetPrefix}.${command.operation}`,
+        convert.input ? convert.input(command.operation, command.input) : command.input,
+        version,
+      ),
     ...(convert.output ? { fromResponse: (command, json) => convert.output?.(command.operation, json) } : {}),
   };
 }

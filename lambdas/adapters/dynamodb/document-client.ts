@@ -21,7 +21,7 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { AwsClient, type ServiceClientOptions } from '../aws/aws-client';
+import { AwsClient, isServiceError, type ServiceClientOptions } from '../aws/aws-client';
 
 export type { QueryCommandInput };
 
@@ -160,5 +160,5 @@ export interface DynamoDbStoreOptions {
 
 /** The condition of a conditional write did not hold. */
 export function isConditionalCheckFailed(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+  return isServiceError(error, 'ConditionalCheckFailedException');
 }

@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput, DescribeTableCommandOutput } from '@aws-sdk/client-dynamodb';
+import { isServiceError } from '../aws/aws-client';
 import type { DynamoDbClient } from './document-client';
 import { INDEX_NAMES, indexAttributes } from './keys';
 
@@ -46,7 +47,7 @@ export async function ensureTable(
   try {
     await client.call('CreateTable', { ...createTableInput(tableName) });
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+    if (!isServiceError(error, 'ResourceInUseException')) throw error;
   }
   const deadline = Date.now() + timeoutMs;
   for (;;) {

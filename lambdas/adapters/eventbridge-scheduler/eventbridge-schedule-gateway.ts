@@ -7,7 +7,7 @@ import {
   type ScheduledJob,
 } from '../../core/scheduled-jobs';
 import type { ScheduledWorkflowInput } from '../../workflow/run-job-workflow';
-import type { CommandSender } from '../aws/aws-client';
+import { type CommandSender, isServiceError } from '../aws/aws-client';
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -182,11 +182,6 @@ export class EventBridgeScheduleRemover implements Pick<ScheduleGateway, 'delete
       if (!isServiceError(error, 'ResourceNotFoundException')) throw error;
     }
   }
-}
-
-/** By name rather than class, so errors from another copy of the SDK (or a stand-in) match too. */
-function isServiceError(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }
 
 /** Cuts at a code point so a surrogate pair is never split. */

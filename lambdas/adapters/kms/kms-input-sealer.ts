@@ -1,6 +1,6 @@
 import { SealedInputError } from '../../core/errors';
 import type { InputSealer } from '../../core/ports';
-import type { CommandSender } from '../aws/aws-client';
+import { type CommandSender, isServiceError } from '../aws/aws-client';
 import { openWithDataKey, parseSealedInput, sealWithDataKey } from '../crypto/sealed-input-format';
 import { DecryptCommand, GenerateDataKeyCommand } from './kms-client';
 
@@ -44,10 +44,7 @@ export class KmsInputSealer implements InputSealer {
       ));
     } catch (error) {
       // KMS answers a wrong encryption context, or a data key of another key, this way.
-      if (
-        error instanceof Error &&
-        (error.name === 'InvalidCiphertextException' || error.name === 'IncorrectKeyException')
-      ) {
+      if (isServiceError(error, 'InvalidCiphertextException', 'IncorrectKeyException')) {
         throw new SealedInputError(undefined, { cause: error });
       }
       throw error;

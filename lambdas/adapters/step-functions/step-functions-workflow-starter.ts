@@ -1,6 +1,6 @@
 import type { WorkflowRun, WorkflowStarter } from '../../core/ports';
 import { occurrenceExecution, toWorkflowInput } from '../../workflow/run-job-workflow';
-import type { CommandSender } from '../aws/aws-client';
+import { type CommandSender, isServiceError } from '../aws/aws-client';
 import { StartExecutionCommand } from './sfn-client';
 
 /**
@@ -33,7 +33,7 @@ export class StepFunctionsWorkflowStarter implements WorkflowStarter {
       );
       return started.executionArn ?? this.executionArn(name);
     } catch (error) {
-      if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return this.executionArn(name);
+      if (isServiceError(error, 'ExecutionAlreadyExists')) return this.executionArn(name);
       throw error;
     }
   }

@@ -16,15 +16,11 @@ import {
   UpdateScheduleCommand,
 } from '../../../lambdas/adapters/eventbridge-scheduler/scheduler-client';
 import type { ScheduledJob } from '../../../lambdas/core/scheduled-jobs';
-import {
-  type ScheduleRequest,
-  toSchedulerSchedule,
-  validateScheduleRequest,
-} from '../../../lambdas/core/schedules';
+import type { ScheduleRequest } from '../../../lambdas/core/schedules';
 import { mockCommands } from '../../support/command-mock';
+import { scheduledJob as harnessScheduledJob, ID } from '../../support/local-scheduler-harness';
 
 const NOW = new Date('2026-01-15T12:00:00Z');
-const ID = '0b7c6f1e-2d3a-4c5b-9e8f-7a6b5c4d3e2f';
 const CONFIG = {
   groupName: 'countersign-prod',
   targetArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:RunJob',
@@ -39,33 +35,14 @@ const TARGET = {
   DeadLetterConfig: { Arn: CONFIG.deadLetterQueueArn },
 };
 
-/** The path a request takes in production: validated schedule → toSchedulerSchedule → ScheduledJob.schedule. */
+/** An approved scheduled job, built the way requests are (test/support/local-scheduler-harness.ts). */
 function scheduledJob(request: ScheduleRequest, overrides: Partial<ScheduledJob> = {}): ScheduledJob {
-  const validated = validateScheduleRequest(request, NOW);
-  if (!validated.ok) throw new Error(`Invalid test schedule: ${JSON.stringify(validated.errors)}`);
-  const { schedule } = validated;
-  return {
-    id: ID,
-    name: schedule.name ?? '',
-    jobPath: 'local/example/MyJob',
-    interval: schedule.interval,
-    startTime: schedule.startTime?.toISOString(),
-    timeZone: schedule.timeZone,
-    crontab: schedule.crontab,
-    oneOff: schedule.interval === 'future',
-    enabled: true,
-    user: 'alice',
-    data: {},
-    totalRunCount: 0,
-    dateCreated: NOW.toISOString(),
+  return harnessScheduledJob(request, NOW, {
     approvalRequired: true,
     approvalStatus: 'approved',
     decision: { outcome: 'approved', user: 'bob', at: NOW.toISOString() },
-    history: [],
-    schedule: toSchedulerSchedule(schedule),
-    claims: {},
     ...overrides,
-  };
+  });
 }
 
 function expectedInput(fields: Partial<CreateScheduleInput>): CreateScheduleInput {

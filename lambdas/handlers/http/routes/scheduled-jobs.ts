@@ -109,6 +109,16 @@ export function scheduledJobSerializer(deps: Pick<ApiDeps, 'catalogue' | 'clock'
 }
 
 /** A decision's optional comment, kept on the record and in its history. */
+/** What a decision on a request can meet, as the OpenAPI document shows it. */
+const DELETED = { description: 'Deleted.', detail: deletedBy('alice', '2026-11-30T10:00:00.000Z') };
+const DECIDED_OR_DELETED = {
+  409: {
+    description: 'Already decided: a decision is final.',
+    detail: alreadyDecided('approved', 'bob', '2026-11-30T09:12:00.000Z'),
+  },
+  410: DELETED,
+};
+
 const decisionBody = z.strictObject({ comment: z.optional(z.string().check(z.maxLength(1000))) });
 
 /** `force=true` and `force=1` force; `false` and `0` do not (Nautobot reads any value as force). */
@@ -274,11 +284,7 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
           description: 'Your own request, or no `approve` permission on its job.',
           detail: MESSAGES.ownRequest,
         },
-        409: {
-          description: 'Already decided: a decision is final.',
-          detail: alreadyDecided('approved', 'bob', '2026-11-30T09:12:00.000Z'),
-        },
-        410: { description: 'Deleted.', detail: deletedBy('alice', '2026-11-30T10:00:00.000Z') },
+        ...DECIDED_OR_DELETED,
       },
       responses: {
         200: {
@@ -317,11 +323,7 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       params: byId,
       body: decisionBody,
       errors: {
-        409: {
-          description: 'Already decided: a decision is final.',
-          detail: alreadyDecided('approved', 'bob', '2026-11-30T09:12:00.000Z'),
-        },
-        410: { description: 'Deleted.', detail: deletedBy('alice', '2026-11-30T10:00:00.000Z') },
+        ...DECIDED_OR_DELETED,
       },
       responses: {
         200: {
@@ -351,7 +353,7 @@ export function scheduledJobRoutes(deps: ApiDeps): Route[] {
       body: z.strictObject({}),
       errors: {
         405: { description: 'The job does not support dry runs.', detail: MESSAGES.dryRunUnsupported },
-        410: { description: 'Deleted.', detail: deletedBy('alice', '2026-11-30T10:00:00.000Z') },
+        410: DELETED,
       },
       responses: {
         200: {
