@@ -8,10 +8,18 @@
 import '../local/quiet-node-version-warning';
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand, createDocumentClient } from '../lambdas/adapters/dynamodb/document-client';
+import {
+  BatchWriteCommand,
+  createDocumentClient,
+  type DocumentClient,
+} from '../lambdas/adapters/dynamodb/document-client';
 import { DynamoDbJobResultStore } from '../lambdas/adapters/dynamodb/dynamodb-job-result-store';
 import { DynamoDbScheduledJobStore } from '../lambdas/adapters/dynamodb/dynamodb-scheduled-job-store';
-import { jobResultCounterSlots, scheduledJobCounterSlots } from '../lambdas/adapters/dynamodb/keys';
+import {
+  type CounterSlot,
+  jobResultCounterSlots,
+  scheduledJobCounterSlots,
+} from '../lambdas/adapters/dynamodb/keys';
 import { adjustCounters, counterMoves } from '../lambdas/adapters/dynamodb/list-counts';
 import { jobResultToItem, scheduledJobToItem } from '../lambdas/adapters/dynamodb/mappers';
 import { countJobResults, listJobResults } from '../lambdas/core/job-result-queries';
@@ -33,6 +41,41 @@ function median(values: number[]): number {
 }
 
 /**
+ * Writes rows 0 … size − 1 into the `bench` table with BatchWriteItem (eight calls of 25 at a time),
+ * and the list counters as `create` would have left them, added up and written once; how many.
+ */
+async function loadRows(
+  client: DocumentClient,
+  size: number,
+  row: (n: number) => { readonly item: Record<string, unknown>; readonly slots: readonly CounterSlot[] },
+): Promise<number> {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < size; i += 25 * 8) {
+    await Promise.all(
+      Array.from({ length: 8 }, (_, batch) => {
+        const items = Array.from({ length: 25 }, (_, k) => i + batch * 25 + k)
+          .filter((n) => n < size)
+          .map((n) => {
+            const { item, slots } = row(n);
+            for (const [name, delta] of counterMoves([], slots))
+              counts.set(name, (counts.get(name) ?? 0) + delta);
+            return item;
+          });
+        return items.length === 0
+          ? Promise.resolve()
+          : client.send(
+              new BatchWriteCommand({
+                RequestItems: { bench: items.map((Item) => ({ PutRequest: { Item } })) },
+              }),
+            );
+      }),
+    );
+  }
+  await adjustCounters({ client, tableName: 'bench' }, counts);
+  return counts.size;
+}
+
+/**
  * Nautobot pagination at 1,000 and 100,000 rows: the pages a client such as pynautobot follows,
  * each with its `count` (as the API answers them: page and count read together). Rows are loaded
  * with BatchWriteItem and counted once by the reconciler's repair pass, as after a bulk import.
@@ -48,39 +91,19 @@ async function nautobotPagination(): Promise<void> {
     const results = new DynamoDbJobResultStore({ client, tableName: 'bench' });
     const start = Date.parse('2026-01-01T00:00:00.000Z');
     const loadStarted = performance.now();
-    // The counters as `create` would have left them, added up and written once.
-    const counts = new Map<string, number>();
-    for (let i = 0; i < size; i += 25 * 8) {
-      await Promise.all(
-        Array.from({ length: 8 }, (_, batch) => {
-          const items = Array.from({ length: 25 }, (_, k) => i + batch * 25 + k)
-            .filter((n) => n < size)
-            .map((n) => {
-              const result: JobResult = {
-                id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-                jobPath: JOBS[n % JOBS.length] as string,
-                name: 'bench',
-                status: STATUSES[n % STATUSES.length] ?? 'SUCCESS',
-                user: 'bench',
-                dryrun: false,
-                dateCreated: new Date(start + n * 1000).toISOString(),
-                logs: [],
-              };
-              for (const [name, delta] of counterMoves([], jobResultCounterSlots(result)))
-                counts.set(name, (counts.get(name) ?? 0) + delta);
-              return jobResultToItem(result);
-            });
-          return items.length === 0
-            ? Promise.resolve()
-            : client.send(
-                new BatchWriteCommand({
-                  RequestItems: { bench: items.map((Item) => ({ PutRequest: { Item } })) },
-                }),
-              );
-        }),
-      );
-    }
-    await adjustCounters({ client, tableName: 'bench' }, counts);
+    const counters = await loadRows(client, size, (n) => {
+      const result: JobResult = {
+        id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+        jobPath: JOBS[n % JOBS.length] as string,
+        name: 'bench',
+        status: STATUSES[n % STATUSES.length] ?? 'SUCCESS',
+        user: 'bench',
+        dryrun: false,
+        dateCreated: new Date(start + n * 1000).toISOString(),
+        logs: [],
+      };
+      return { item: jobResultToItem(result), slots: jobResultCounterSlots(result) };
+    });
     const loaded = performance.now() - loadStarted;
     const repairStarted = performance.now();
     const repaired = await results.repairCounts();
@@ -118,7 +141,7 @@ async function nautobotPagination(): Promise<void> {
       'threaded ?offset=1000&limit=1000': await time(async () => ({ limit: 1000, offset: 1000 })),
     };
     console.log(
-      `  ${size} rows: loaded in ${(loaded / 1000).toFixed(1)} s; a repair pass recounted ${counts.size} counters ` +
+      `  ${size} rows: loaded in ${(loaded / 1000).toFixed(1)} s; a repair pass recounted ${counters} counters ` +
         `(${repaired} corrected) in ${(repairMs / 1000).toFixed(1)} s`,
     );
     await dynamodb.close();
@@ -188,30 +211,11 @@ async function scheduledJobPagination(): Promise<void> {
     const scheduledJobs = new DynamoDbScheduledJobStore({ client, tableName: 'bench' });
     const start = Date.parse('2026-01-01T00:00:00.000Z');
     const loadStarted = performance.now();
-    const counts = new Map<string, number>();
     const expected = new Map<string, number>();
-    for (let i = 0; i < size; i += 25 * 8) {
-      await Promise.all(
-        Array.from({ length: 8 }, (_, batch) => {
-          const items = Array.from({ length: 25 }, (_, k) => i + batch * 25 + k)
-            .filter((n) => n < size)
-            .map((n) => {
-              const item = scheduledJobToItem(benchScheduledJob(n, start));
-              for (const [name, delta] of counterMoves([], scheduledJobCounterSlots(item)))
-                counts.set(name, (counts.get(name) ?? 0) + delta);
-              return item;
-            });
-          return items.length === 0
-            ? Promise.resolve()
-            : client.send(
-                new BatchWriteCommand({
-                  RequestItems: { bench: items.map((Item) => ({ PutRequest: { Item } })) },
-                }),
-              );
-        }),
-      );
-    }
-    await adjustCounters({ client, tableName: 'bench' }, counts);
+    const counters = await loadRows(client, size, (n) => {
+      const item = scheduledJobToItem(benchScheduledJob(n, start));
+      return { item, slots: scheduledJobCounterSlots(item) };
+    });
     const loaded = performance.now() - loadStarted;
     const repairStarted = performance.now();
     const repaired = await scheduledJobs.repairCounts();
@@ -263,7 +267,7 @@ async function scheduledJobPagination(): Promise<void> {
       })),
     };
     console.log(
-      `  ${size} rows: loaded in ${(loaded / 1000).toFixed(1)} s; a repair pass recounted ${counts.size} counters ` +
+      `  ${size} rows: loaded in ${(loaded / 1000).toFixed(1)} s; a repair pass recounted ${counters} counters ` +
         `(${repaired} corrected) in ${(repairMs / 1000).toFixed(1)} s`,
     );
     await dynamodb.close();
