@@ -62,14 +62,7 @@ export class AwsServiceError extends Error {
   readonly $fault: 'client' | 'server';
   readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string | undefined };
 
-  constructor(
-    code: string,
-    message: string,
-    statusCode: number,
-    requestId: string | undefined,
-    /** The error's whole JSON body (some errors carry fields, e.g. DynamoDB's CancellationReasons). */
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
+  constructor(code: string, message: string, statusCode: number, requestId: string | undefined) {
     super(message);
     this.name = code;
     this.$fault = statusCode >= 500 ? 'server' : 'client';
@@ -262,7 +255,6 @@ function serviceError(
     message ?? (parsed ? 'UnknownError' : text.slice(0, 200) || `HTTP ${status}`),
     status,
     typeof requestId === 'string' ? requestId : undefined,
-    body,
   );
 }
 

@@ -54,10 +54,6 @@ export class DynamoDbClient {
     });
   }
 
-  get endpoint(): string {
-    return this.client.endpoint.origin;
-  }
-
   intercept(interceptor: DynamoDbInterceptor): void {
     this.interceptors.push(interceptor);
   }
