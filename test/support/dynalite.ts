@@ -1,13 +1,11 @@
 /**
  * An in-process dynalite on a free loopback port, reached through the functions' own DynamoDB client
- * (`client`, `docClient`) and, for tests that inspect the table from outside, the AWS SDK's
- * (`sdkClient`), with the application's table created from the same schema the stack deploys.
+ * (`client`, `docClient`), with the application's table created from the same schema the stack deploys.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   createDocumentClient,
   type DocumentClient,
@@ -31,7 +29,6 @@ export interface LocalDynamoDb {
   readonly endpoint: string;
   readonly client: DynamoDbClient;
   readonly docClient: DocumentClient;
-  readonly sdkClient: DynamoDBClient;
   /** A table created at start. */
   readonly tableName: string;
   /** Creates another empty table (for tests that need a list to themselves) and returns its name. */
@@ -56,12 +53,6 @@ export async function startDynalite(options: { readonly path?: string } = {}): P
     credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
     maxAttempts: 1,
   });
-  const sdkClient = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
   const docClient = createDocumentClient(client);
 
   const newTable = async (): Promise<string> => {
@@ -75,11 +66,9 @@ export async function startDynalite(options: { readonly path?: string } = {}): P
     endpoint,
     client,
     docClient,
-    sdkClient,
     tableName,
     newTable,
     close: async () => {
-      sdkClient.destroy();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );
